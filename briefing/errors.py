@@ -1,0 +1,59 @@
+"""The one error type a user ever sees, and how it is printed.
+
+Kept free of pydantic and everything else slow to import: the command line catches it on
+every path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file: what, and where (line, column and field path when known)."""
+
+    message: str
+    field: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+
+class BriefingError(Exception):
+    """A problem with a briefing file that the user can fix, with its file and place.
+
+    ``str()`` gives one line per problem, ``file:line:column: field: message``, the form
+    compilers use, so editors and terminals can jump to it.
+    """
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.lines()))
+
+    @classmethod
+    def single(cls, source: str | Path, message: str, line: int | None = None,
+               column: int | None = None) -> BriefingError:  # fmt: skip
+        """An error with one problem."""
+        return cls(str(source), [Problem(message, line=line, column=column)])
+
+    def lines(self) -> list[str]:
+        """One line per problem, free of control characters whatever the file contained."""
+        lines = []
+        for problem in self.problems:
+            place = self.source
+            if problem.line is not None:
+                place += f":{problem.line}:{problem.column or 1}"
+            parts = [place, problem.field, problem.message]
+            lines.append(visible(": ".join(part for part in parts if part)))
+        return lines
+
+
+def visible(text: str) -> str:
+    """Show control characters as escapes, so a message can never drive the terminal."""
+    return _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1], text)

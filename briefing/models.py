@@ -1,0 +1,355 @@
+"""The briefing file format, version 1, as pydantic models.
+
+This is the data layer: it imports neither Textual nor Rich. Every text field is cleaned of
+control characters as it is validated, so nothing downstream (the summary, the reader) ever sees
+an escape sequence or a bidirectional override that came from a data file.
+
+Rules that JSON Schema cannot express (unique ids, references between sections, facts, quotes and
+timeline events) are checked by ``model_validator`` hooks; each problem they find keeps its own
+field path so that an author can go straight to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+SCHEMA_VERSION = 1
+"""The format version this code reads and writes."""
+
+Status = Literal["confirmed", "reported", "unverified", "claim"]
+"""How well a key fact is established, as the story supports it."""
+
+STATUSES: tuple[Status, ...] = ("confirmed", "reported", "unverified", "claim")
+"""Every status, strongest first."""
+
+# C0 controls except tab and newline, DEL, C1 controls, and the bidirectional embedding,
+# override and isolate characters: none of them belongs in text shown in a terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile(r"[\t\n]+")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PARTIAL_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+PARTIAL_DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2})?$"
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*$"
+TEXT_PATTERN = r"\S"
+
+
+def clean_text(value: str) -> str:
+    """Remove control and bidi-override characters and surrounding white space."""
+    return _CONTROL.sub("", value).strip()
+
+
+def _prose(value: str) -> str:
+    """Clean multi-line text (paragraphs keep their line breaks) and require some content."""
+    return _require(clean_text(value))
+
+
+def _line(value: str) -> str:
+    """Clean single-line text: tabs and line breaks become spaces, and require some content."""
+    return _require(_LINE_BREAKS.sub(" ", clean_text(value)))
+
+
+def _require(value: str) -> str:
+    if not value:
+        raise PydanticCustomError("blank_text", "must not be empty or only white space")
+    return value
+
+
+def _slug(value: str) -> str:
+    if len(value) > 64 or not _SLUG.fullmatch(value):
+        raise PydanticCustomError(
+            "slug",
+            "must be a slug of at most 64 characters: lower-case letters and digits in words "
+            "joined by single hyphens, such as 'north-korea'",
+        )
+    return value
+
+
+def _partial_date(value: str) -> str:
+    match = _PARTIAL_DATE.fullmatch(value)
+    if match is None:
+        raise PydanticCustomError(
+            "partial_date", "must be a date as YYYY-MM-DD, or YYYY-MM when only the month is known"
+        )
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        raise PydanticCustomError("partial_date", "is not a real calendar date") from None
+    return value
+
+
+def _url(value: str) -> str:
+    if not _URL.fullmatch(value):
+        raise PydanticCustomError(
+            "url", "must be an http:// or https:// address with a host and no spaces"
+        )
+    return value
+
+
+def _schema_version(value: object) -> object:
+    # bool is an int in Python, and true == 1: without this, "schema_version": true would pass.
+    if type(value) is not int or value != SCHEMA_VERSION:
+        raise PydanticCustomError(
+            "schema_version",
+            "unsupported format version {version}: this version of briefing reads version 1",
+            {"version": repr(value)},
+        )
+    return value
+
+
+def _string_schema(**constraints: Any) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", **constraints})
+
+
+Prose = Annotated[str, AfterValidator(_prose), _string_schema(minLength=1, pattern=TEXT_PATTERN)]
+"""Free text that may span lines, such as a paragraph."""
+
+Line = Annotated[str, AfterValidator(_line), _string_schema(minLength=1, pattern=TEXT_PATTERN)]
+"""Text shown on one line, such as a title; line breaks in the file become spaces."""
+
+Slug = Annotated[
+    str, AfterValidator(_slug), _string_schema(pattern=SLUG_PATTERN, minLength=1, maxLength=64)
+]
+"""An identifier: lower-case words joined by hyphens."""
+
+PartialDate = Annotated[
+    str, AfterValidator(_partial_date), _string_schema(pattern=PARTIAL_DATE_PATTERN)
+]
+"""A calendar date, ``YYYY-MM-DD``, or ``YYYY-MM`` when the story gives only the month."""
+
+Url = Annotated[str, AfterValidator(_url), _string_schema(format="uri", pattern=URL_PATTERN)]
+"""An http or https address."""
+
+
+class _Model(BaseModel):
+    """Shared configuration: unknown fields are errors and loaded data is immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Section(_Model):
+    """One part of a briefing, shown collapsed as its title and one-line summary."""
+
+    id: Slug = Field(description="Identifier, unique within its briefing.")
+    title: Line = Field(description="Heading of the section.")
+    summary: Line = Field(description="What the section says, in one line.")
+    paragraphs: list[Prose] = Field(min_length=1, description="The section's body text.")
+
+
+class KeyFact(_Model):
+    """A figure or fact worth seeing at a glance, with how well it is established."""
+
+    label: Line = Field(description="What the value is, such as 'Missile range'.")
+    value: Line = Field(description="The fact itself, such as '300 km (190 miles)'.")
+    status: Status = Field(
+        description=(
+            "confirmed: stated as fact; reported: attributed to reports; "
+            "unverified: the story says it is not verified; claim: a party's assertion or promise."
+        )
+    )
+    section: Slug = Field(description="Id of the section of this briefing the fact belongs to.")
+    note: Prose | None = Field(default=None, description="Context or caveat.")
+
+
+class TimelineEvent(_Model):
+    """Something that happened, or is due, on a known day or month."""
+
+    date: PartialDate = Field(description="YYYY-MM-DD, or YYYY-MM when only the month is known.")
+    event: Line = Field(description="What happened.")
+    section: Slug | None = Field(default=None, description="Id of the related section.")
+
+
+class Quote(_Model):
+    """A direct quotation, verbatim, with who said it."""
+
+    text: Prose = Field(description="The words quoted, verbatim, without quotation marks.")
+    speaker: Line = Field(description="Who said it: a person or an institution.")
+    role: Line | None = Field(default=None, description="The speaker's position.")
+    section: Slug = Field(description="Id of the section the quote belongs to.")
+    date: PartialDate | None = Field(default=None, description="When it was said.")
+
+
+class Source(_Model):
+    """Where the briefing's information comes from."""
+
+    name: Line = Field(description="Name of the source.")
+    url: Url | None = Field(default=None, description="An http or https address.")
+    note: Prose | None = Field(default=None, description="What the source contributed.")
+
+
+class Briefing(_Model):
+    """One story: a bottom line, sections, key facts, timeline, quotes and what to watch."""
+
+    id: Slug = Field(description="Identifier, unique within the file.")
+    title: Line = Field(description="Headline of the briefing.")
+    standfirst: Prose | None = Field(default=None, description="A sentence or two under the title.")
+    published: date = Field(description="Publication date, YYYY-MM-DD.")
+    updated: datetime | None = Field(default=None, description="Last update, ISO 8601 date-time.")
+    bottom_line: Prose = Field(description="The bottom line up front, in one paragraph.")
+    sections: list[Section] = Field(min_length=1, description="The body, in reading order.")
+    key_facts: list[KeyFact] = Field(description="Facts and figures with their status.")
+    timeline: list[TimelineEvent] = Field(description="Dated events.")
+    quotes: list[Quote] = Field(description="Direct quotations.")
+    watch: list[Line] = Field(description="What to watch next.")
+    sources: list[Source] = Field(description="Where the information comes from.")
+    tags: list[Line] = Field(default_factory=list, description="Topics, for finding briefings.")
+
+    def section(self, section_id: str) -> Section | None:
+        """The section with this id, if there is one."""
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Self:
+        problems = reference_problems(
+            [section.id for section in self.sections],
+            [
+                *(("key_facts", index, fact.section) for index, fact in enumerate(self.key_facts)),
+                *(("timeline", index, event.section) for index, event in enumerate(self.timeline)),
+                *(("quotes", index, quote.section) for index, quote in enumerate(self.quotes)),
+            ],
+        )
+        if self.updated is not None and self.updated.date() < self.published:
+            problems.append(
+                (("updated",), f"is earlier than published ({self.published.isoformat()})")
+            )
+        raise_problems(problems)
+        return self
+
+
+class Document(_Model):
+    """A briefing file: a format version and one or more briefings."""
+
+    model_config = ConfigDict(
+        title="Briefing file",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    schema_version: Annotated[Literal[1], BeforeValidator(_schema_version)] = Field(
+        description="Version of this format; always 1."
+    )
+    briefings: list[Briefing] = Field(min_length=1, description="The briefings in the file.")
+
+    @model_validator(mode="after")
+    def _check_unique_ids(self) -> Self:
+        raise_problems(duplicate_ids("briefings", [b.id for b in self.briefings])[0])
+        return self
+
+    def get(self, briefing_id: str) -> Briefing | None:
+        """The briefing with this id, if there is one."""
+        return next((b for b in self.briefings if b.id == briefing_id), None)
+
+    def newest(self) -> Briefing:
+        """The briefing published last; on a tie, the first of them in the file."""
+        newest = self.briefings[0]
+        for briefing in self.briefings[1:]:
+            if briefing.published > newest.published:
+                newest = briefing
+        return newest
+
+
+Loc = tuple[str | int, ...]
+LocatedProblem = tuple[Loc, str]
+
+_REFERRING_FIELDS = ("key_facts", "timeline", "quotes")
+
+
+def duplicate_ids(field: str, ids: Sequence[object]) -> tuple[list[LocatedProblem], dict[str, int]]:
+    """Problems for ids used twice in ``field``, and the index of each id's first use."""
+    problems: list[LocatedProblem] = []
+    first_index: dict[str, int] = {}
+    for index, ident in enumerate(ids):
+        if not isinstance(ident, str):
+            continue
+        if ident in first_index:
+            problems.append(
+                (
+                    (field, index, "id"),
+                    f"duplicate id '{ident}' (already used by {field}[{first_index[ident]}])",
+                )
+            )
+        else:
+            first_index[ident] = index
+    return problems, first_index
+
+
+def reference_problems(
+    section_ids: Sequence[object], references: Iterable[tuple[str, int, object]]
+) -> list[LocatedProblem]:
+    """Duplicate section ids, and references ``(field, index, section id)`` to no section."""
+    problems, known = duplicate_ids("sections", section_ids)
+    names = ", ".join(known)
+    for field, index, section_id in references:
+        if isinstance(section_id, str) and section_id not in known:
+            problems.append(
+                (
+                    (field, index, "section"),
+                    f"no section '{section_id}' in this briefing (its sections: {names})",
+                )
+            )
+    return problems
+
+
+def raw_reference_problems(document: object) -> list[LocatedProblem]:
+    """The cross-reference problems of a parsed but unvalidated file, as far as they can be seen.
+
+    Pydantic skips a model's after-validators when one of its fields is invalid; the loader
+    calls this on such files so that an author sees every problem at once.
+    """
+    if not isinstance(document, dict):
+        return []
+    briefings = _items(document, "briefings")
+    problems, _ = duplicate_ids("briefings", [_get(b, "id") for b in briefings])
+    for b_index, briefing in enumerate(briefings):
+        if not _items(briefing, "sections"):
+            continue  # no sections to refer to: that error is reported on its own
+        references = [
+            (field, index, _get(item, "section"))
+            for field in _REFERRING_FIELDS
+            for index, item in enumerate(_items(briefing, field))
+        ]
+        sections = [_get(section, "id") for section in _items(briefing, "sections")]
+        problems.extend(
+            (("briefings", b_index, *loc), message)
+            for loc, message in reference_problems(sections, references)
+        )
+    return problems
+
+
+def _items(parent: object, field: str) -> list[object]:
+    value = parent.get(field) if isinstance(parent, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _get(parent: object, field: str) -> object:
+    return parent.get(field) if isinstance(parent, dict) else None
+
+
+def raise_problems(problems: list[LocatedProblem]) -> None:
+    """Raise the problems found by a cross-field check as one error that keeps every path.
+
+    Pydantic gives an after-validator one location; the loader expands ``ctx["problems"]`` into
+    one error per problem, each at its own field path below that location.
+    """
+    if problems:
+        raise PydanticCustomError(
+            "references",
+            "{summary}",
+            {"summary": "; ".join(message for _, message in problems), "problems": problems},
+        )

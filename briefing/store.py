@@ -1,0 +1,203 @@
+"""Find, read and validate a briefing file, and the one error type a user ever sees.
+
+Data flows one way: file -> :func:`load` -> :class:`~briefing.models.Document`. Whatever goes
+wrong on the way (no file, bytes that are not UTF-8, bad JSON, a schema rule broken) becomes a
+:class:`BriefingError` that names the file and the place of every problem found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from briefing.errors import BriefingError, Problem
+from briefing.jsonpos import Positions
+from briefing.models import Document, raw_reference_problems
+
+DATA_ENV = "BRIEFING_DATA"
+"""Environment variable naming the data file to read when ``--data`` is not given."""
+
+STDIN = "-"
+"""The path that means: read the file from standard input."""
+
+_BOM = b"\xef\xbb\xbf"
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_JITER_PLACE = re.compile(r"(.*?)(?: at line (\d+) column (\d+))?$", re.DOTALL)
+
+Loc = tuple[str | int, ...]
+
+
+def bundled_data_path() -> Path:
+    """The default data file: inside the installed package, or at the top of a source checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "data" / "briefings.json"
+    return installed if installed.is_file() else package.parent / "data" / "briefings.json"
+
+
+def data_path(explicit: str | None = None) -> Path:
+    """The file to read: the one given, else ``$BRIEFING_DATA``, else the bundled one."""
+    chosen = explicit or os.environ.get(DATA_ENV)
+    return Path(chosen) if chosen else bundled_data_path()
+
+
+def load(path: str | Path) -> Document:
+    """Read and validate a briefing file (``-`` for standard input)."""
+    return parse(read_text(path), str(path) if str(path) != STDIN else "<stdin>")
+
+
+def read_text(path: str | Path) -> str:
+    """The file's text, decoded as UTF-8 (a leading byte-order mark is allowed)."""
+    name = "<stdin>" if str(path) == STDIN else str(path)
+    try:
+        raw = sys.stdin.buffer.read() if str(path) == STDIN else Path(path).read_bytes()
+    except FileNotFoundError:
+        raise BriefingError.single(name, "no such file") from None
+    except IsADirectoryError:
+        raise BriefingError.single(name, "is a directory, not a briefing file") from None
+    except PermissionError:
+        raise BriefingError.single(name, "permission denied: cannot read it") from None
+    except OSError as error:
+        raise BriefingError.single(name, f"cannot read it: {error.strerror or error}") from None
+    raw = raw.removeprefix(_BOM)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        column = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
+        byte = raw[error.start]
+        raise BriefingError.single(
+            name, f"not valid UTF-8 text (byte 0x{byte:02x})", line, column
+        ) from None
+    if not text.strip():
+        raise BriefingError.single(name, "the file is empty: expected a JSON object")
+    return text
+
+
+def parse(text: str, source: str = "<string>") -> Document:
+    """Validate a briefing file's text; ``source`` names it in errors."""
+    try:
+        return Document.model_validate_json(text, strict=True)
+    except ValidationError as error:
+        raise BriefingError(source, problems(error, text)) from None
+
+
+def problems(error: ValidationError, text: str) -> list[Problem]:
+    """Turn pydantic's errors into problems with field paths and lines, in file order."""
+    details = error.errors(include_url=False, include_input=False)
+    if details and details[0]["type"] == "json_invalid":
+        return [_syntax_problem(text, str(details[0]["msg"]))]
+    positions = Positions(text)
+    found = {
+        (loc, message): _problem(positions, loc, error_type, message)
+        for loc, error_type, message in [*_expand(details), *_unchecked_references(text)]
+    }.values()
+    return sorted(found, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def _expand(details: Iterable[Any]) -> Iterable[tuple[Loc, str, str]]:
+    """Each error as (location, type, message), one per problem of a cross-reference check."""
+    for detail in details:
+        loc = tuple(detail["loc"])
+        if detail["type"] == "references":
+            for sub_loc, message in detail["ctx"]["problems"]:
+                yield (*loc, *sub_loc), "references", message
+        elif detail["type"] == "too_short":
+            least = detail["ctx"]["min_length"]
+            yield loc, "too_short", f"needs at least {least} item{'s' if least > 1 else ''}"
+        else:
+            yield loc, detail["type"], detail["msg"]
+
+
+def _unchecked_references(text: str) -> Iterable[tuple[Loc, str, str]]:
+    """Reference problems in briefings whose own checks did not run (their fields failed)."""
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return
+    for loc, message in raw_reference_problems(document):
+        yield loc, "references", message
+
+
+def _problem(positions: Positions, loc: Loc, error_type: str, message: str) -> Problem:
+    at_key = False
+    if error_type == "extra_forbidden":
+        message = f"unknown field{_suggestion(loc)}"
+        at_key = True
+    elif error_type == "missing":
+        message = "missing required field"
+        at_key = True  # points at the object that lacks it
+    elif error_type == "model_type" and not loc:
+        message = "expected a JSON object with 'schema_version' and 'briefings'"
+    else:
+        message = message[:1].lower() + message[1:]
+    place = positions.line_column(loc, key=at_key)
+    field = format_path(loc)
+    line, column = place if place else (None, None)
+    return Problem(message, field or None, line, column)
+
+
+def _suggestion(loc: Loc) -> str:
+    """' (did you mean 'title'?)' for a misspelt field name, else ''."""
+    model = _model_at(loc[:-1])
+    if model is None or not isinstance(loc[-1], str):
+        return ""
+    close = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The model class that validates the object at ``loc``."""
+    model: type[BaseModel] = Document
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+        if get_origin(annotation) is list:
+            annotation = get_args(annotation)[0]
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        model = annotation
+    return model
+
+
+def format_path(loc: Loc) -> str:
+    """``('briefings', 0, 'title')`` as ``briefings[0].title``; odd keys are quoted."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif _IDENTIFIER.fullmatch(part):
+            path += f".{part}" if path else part
+        else:
+            path += f"[{json.dumps(part)}]"
+    return path
+
+
+def _syntax_problem(text: str, parser_message: str) -> Problem:
+    """Where the JSON breaks, in the words of Python's json module (clearer than the parser's)."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        message = error.msg.removesuffix(" at").removesuffix(" starting")
+        return Problem(f"invalid JSON: {message}", line=error.lineno, column=error.colno)
+    except RecursionError:
+        pass
+    # The json module accepted it (NaN, Infinity) or gave up (nesting): use the parser's words.
+    match = _JITER_PLACE.match(parser_message.removeprefix("Invalid JSON: "))
+    assert match is not None  # the pattern matches any text
+    message, line, column = match.groups()
+    if line is None:
+        return Problem(f"invalid JSON: {message}")
+    return Problem(f"invalid JSON: {message}", line=int(line), column=max(int(column), 1))
