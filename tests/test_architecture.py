@@ -1,0 +1,44 @@
+"""The layers stay apart: the data layer and the CLI's start-up never import Textual or Rich."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+DATA_LAYER = ["briefing.models", "briefing.store", "briefing.errors", "briefing.jsonpos"]
+PLAIN_OUTPUT = ["briefing.listing", "briefing.cells"]
+
+
+def imported_after(statement: str) -> set[str]:
+    code = f"import sys\n{statement}\nprint('\\n'.join(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return set(result.stdout.split())
+
+
+@pytest.mark.parametrize("module", DATA_LAYER + PLAIN_OUTPUT)
+def test_data_and_plain_output_layers_import_neither_textual_nor_rich(module: str) -> None:
+    modules = imported_after(f"import {module}")
+    assert module in modules
+    assert not {m for m in modules if m.split(".")[0] in ("textual", "rich")}
+
+
+def test_cli_start_up_imports_no_pydantic_textual_or_rich() -> None:
+    modules = imported_after("import briefing.cli")
+    assert not {m for m in modules if m.split(".")[0] in ("textual", "rich", "pydantic")}
+
+
+@pytest.mark.parametrize("args", [["validate"], ["list"], ["schema"], ["--version"]])
+def test_commands_never_import_textual(args: list[str]) -> None:
+    code = (
+        "import sys\nfrom briefing.cli import main\n"
+        f"code = main({args!r})\n"
+        "assert not [m for m in sys.modules if m.startswith(('textual', 'rich'))]\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "AssertionError" not in result.stderr, result.stderr

@@ -1,0 +1,208 @@
+"""The commands as a user runs them: a real process, its output and its exit code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from briefing import __version__
+from tests.conftest import BUNDLED, minimal, run_cli, write_json
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int = 1) -> None:
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.strip()
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"briefing {__version__}"
+
+
+def test_help_lists_the_commands() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("validate", "list", "schema", "--data", "--version"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args", [("frobnicate",), ("--nope",), ("validate", "a", "b"), ("list", "extra"), ("--data",)]
+)
+def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
+    result = run_cli(*args)
+    assert_clean_failure(result, code=2)
+    assert "usage: briefing" in result.stderr
+
+
+def test_validate_bundled_data_from_another_folder(tmp_path: Path) -> None:
+    result = run_cli("validate", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"ok: 1 briefing in {BUNDLED}\n"
+    assert result.stderr == ""
+
+
+def test_validate_counts_briefings(tmp_path: Path) -> None:
+    data = minimal()
+    second = json.loads(json.dumps(data["briefings"][0]))
+    second["id"] = "second"
+    data["briefings"].append(second)
+    path = write_json(tmp_path / "two.json", data)
+    result = run_cli("validate", str(path))
+    assert result.returncode == 0
+    assert result.stdout.startswith("ok: 2 briefings in ")
+
+
+def test_validate_reports_every_problem_with_its_place(tmp_path: Path) -> None:
+    data = minimal()
+    data["briefings"][0]["title"] = ""
+    data["briefings"][0]["key_facts"][0]["section"] = "nowhere"
+    path = write_json(tmp_path / "broken.json", data)
+    result = run_cli("validate", str(path))
+    assert_clean_failure(result)
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"{path}:")
+    assert ": briefings[0].title: must not be empty" in lines[0]
+    assert ": briefings[0].key_facts[0].section: no section 'nowhere'" in lines[1]
+    assert lines[2] == f"2 problems in {path}"
+    assert result.stdout == ""
+
+
+def test_validate_syntax_error_names_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "syntax.json"
+    path.write_text('{\n  "schema_version": 1\n  "briefings": []\n}\n')
+    result = run_cli("validate", str(path))
+    assert_clean_failure(result)
+    assert result.stderr == f"{path}:3:3: invalid JSON: Expecting ',' delimiter\n"
+
+
+@pytest.mark.parametrize("command", [("validate",), ("list",), ()])
+def test_missing_file_is_one_clear_line(tmp_path: Path, command: tuple[str, ...]) -> None:
+    missing = tmp_path / "nope.json"
+    result = run_cli("--data", str(missing), *command)
+    assert_clean_failure(result)
+    assert result.stderr == f"{missing}: no such file\n"
+
+
+def test_validate_from_standard_input() -> None:
+    result = run_cli("validate", "-", input=json.dumps(minimal()))
+    assert result.returncode == 0
+    assert result.stdout == "ok: 1 briefing in <stdin>\n"
+    broken = run_cli("validate", "-", input="{")
+    assert_clean_failure(broken)
+    assert broken.stderr.startswith("<stdin>:1:2: invalid JSON")
+
+
+def test_data_option_and_environment(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "mine.json", minimal())
+    other = tmp_path / "absent.json"
+    for args, env in [
+        (("--data", str(path), "list"), {}),
+        (("list", "--data", str(path)), {}),
+        (("list",), {"BRIEFING_DATA": str(path)}),
+        (("--data", str(path), "list"), {"BRIEFING_DATA": str(other)}),
+    ]:
+        result = run_cli(*args, env=env)
+        assert result.returncode == 0, (args, env, result.stderr)
+        assert "first" in result.stdout
+    result = run_cli("validate", env={"BRIEFING_DATA": str(path)})
+    assert result.stdout == f"ok: 1 briefing in {path}\n"
+
+
+def test_validate_path_wins_over_data_option(tmp_path: Path) -> None:
+    good = write_json(tmp_path / "good.json", minimal())
+    result = run_cli("--data", str(tmp_path / "absent.json"), "validate", str(good))
+    assert result.returncode == 0
+
+
+def test_list_rows() -> None:
+    result = run_cli("list")
+    assert result.returncode == 0
+    header, row, *rest = result.stdout.splitlines()
+    assert rest == []
+    assert header.split() == ["ID", "DATE", "TITLE", "SECTIONS"]
+    assert row.startswith("russia-us-missiles-warning  2024-11-19  Russia vows")
+    assert row.endswith(" 4")
+
+
+def test_list_aligns_wide_titles(tmp_path: Path) -> None:
+    data = minimal()
+    second = json.loads(json.dumps(data["briefings"][0]))
+    second.update(id="wide", title="北朝鮮の部隊")
+    data["briefings"].append(second)
+    result = run_cli("--data", str(write_json(tmp_path / "w.json", data)), "list")
+    from briefing.cells import cell_width
+
+    widths = {cell_width(line) for line in result.stdout.splitlines()}
+    assert len(widths) == 1, result.stdout
+
+
+def test_plain_briefing_lists_and_points_to_help() -> None:
+    result = run_cli()
+    assert result.returncode == 0
+    assert "russia-us-missiles-warning" in result.stdout
+    assert "briefing --help" in result.stderr
+
+
+def test_schema_is_valid_json_schema_that_accepts_the_data(tmp_path: Path) -> None:
+    result = run_cli("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    validator_class = jsonschema.validators.validator_for(schema)
+    assert validator_class is jsonschema.Draft202012Validator
+    validator_class.check_schema(schema)
+    validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
+    validator.validate(json.loads(BUNDLED.read_text()))
+    validator.validate(minimal())
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda d: d["briefings"][0].update(tittle="x"),
+        lambda d: d["briefings"][0].update(title=" "),
+        lambda d: d["briefings"][0].update(sections=[]),
+        lambda d: d["briefings"][0]["key_facts"][0].update(status="rumour"),
+        lambda d: d["briefings"][0]["sources"][0].update(url="ftp://x"),
+        lambda d: d["briefings"][0]["timeline"][0].update(date="Nov 2024"),
+        lambda d: d["briefings"][0].update(id="Not A Slug"),
+        lambda d: d.update(schema_version=2),
+        lambda d: d["briefings"][0].pop("watch"),
+    ],
+)
+def test_schema_and_loader_agree_on_rejections(breakage: object) -> None:
+    from briefing.errors import BriefingError
+    from briefing.models import Document
+    from briefing.store import parse
+
+    data = minimal()
+    breakage(data)  # type: ignore[operator]
+    schema = Document.model_json_schema()
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    with pytest.raises(BriefingError):
+        parse(json.dumps(data))
+
+
+def test_output_piped_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    data = minimal()
+    template = data["briefings"][0]
+    title = "Long title " * 500
+    data["briefings"] = [dict(template, id=f"b-{n}", title=title) for n in range(2000)]
+    path = write_json(tmp_path / "many.json", data)  # `list` prints far more than a pipe holds
+    pipeline = subprocess.run(
+        f"{sys.executable} -m briefing --data '{path}' list | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert pipeline.stdout.split() == ["ID", "DATE", "TITLE", "SECTIONS"]
+    assert pipeline.stderr == ""
