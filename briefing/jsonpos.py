@@ -27,6 +27,8 @@ class Positions:
         self.text = text
         self.values: dict[Path, int] = {}
         self.keys: dict[Path, int] = {}
+        self.duplicate_keys: list[tuple[Path, int]] = []
+        """Keys that repeat one earlier in the same object, with the offset of the repeat."""
         # On text that is not valid JSON, keep what was found before the problem.
         with contextlib.suppress(ValueError, IndexError, RecursionError):
             self._value(0, (), 0)
@@ -78,7 +80,10 @@ class Positions:
                 raise ValueError("expected a key")
             key_start = index
             key, index = scanstring(self.text, index + 1)
-            self.keys[(*path, key)] = key_start
+            if (*path, key) in self.keys:
+                self.duplicate_keys.append(((*path, key), key_start))
+            else:
+                self.keys[(*path, key)] = key_start
             index = self._skip(index)
             if self.text[index] != ":":
                 raise ValueError("expected ':'")

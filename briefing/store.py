@@ -19,7 +19,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from briefing.errors import BriefingError, Problem
-from briefing.jsonpos import Positions
+from briefing.jsonpos import Positions, line_column
 from briefing.models import Document, raw_reference_problems
 
 DATA_ENV = "BRIEFING_DATA"
@@ -30,7 +30,7 @@ STDIN = "-"
 
 _BOM = b"\xef\xbb\xbf"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_JITER_PLACE = re.compile(r"(.*?)(?: at line (\d+) column (\d+))?$", re.DOTALL)
+_PARSER_PLACE = re.compile(r"(.*?)(?: at line (\d+) column (\d+))?$", re.DOTALL)
 
 Loc = tuple[str | int, ...]
 
@@ -84,23 +84,67 @@ def read_text(path: str | Path) -> str:
 
 def parse(text: str, source: str = "<string>") -> Document:
     """Validate a briefing file's text; ``source`` names it in errors."""
+    # Python's json module first: its syntax errors are the clearest, and it can see repeated
+    # keys, which every JSON parser silently resolves to the last value (a typo's hiding place).
+    repeated_keys = False
     try:
-        return Document.model_validate_json(text, strict=True)
+        json.loads(text, object_pairs_hook=_refuse_repeated_keys)
+    except json.JSONDecodeError as error:
+        message = error.msg.removesuffix(" at").removesuffix(" starting")
+        raise BriefingError.single(
+            source, f"invalid JSON: {message}", error.lineno, error.colno
+        ) from None
+    except RecursionError:
+        raise BriefingError.single(source, "invalid JSON: nested too deeply") from None
+    except _RepeatedKey:
+        repeated_keys = True
+    found: list[Problem] = []
+    try:
+        document = Document.model_validate_json(text, strict=True)
     except ValidationError as error:
-        raise BriefingError(source, problems(error, text)) from None
+        found = problems(error, text)
+    if repeated_keys:
+        found = sorted([*found, *_repeated_key_problems(text)], key=_file_order)
+    if found:
+        raise BriefingError(source, found)
+    return document
+
+
+class _RepeatedKey(Exception):
+    """An object in the file has the same key twice."""
+
+
+def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _RepeatedKey
+    return result
+
+
+def _repeated_key_problems(text: str) -> list[Problem]:
+    positions = Positions(text)
+    return [
+        Problem("the same key appears earlier in this object", format_path(loc), *place)
+        for loc, offset in positions.duplicate_keys
+        for place in [line_column(text, offset)]
+    ]
+
+
+def _file_order(problem: Problem) -> tuple[int, int]:
+    return (problem.line or 0, problem.column or 0)
 
 
 def problems(error: ValidationError, text: str) -> list[Problem]:
     """Turn pydantic's errors into problems with field paths and lines, in file order."""
     details = error.errors(include_url=False, include_input=False)
     if details and details[0]["type"] == "json_invalid":
-        return [_syntax_problem(text, str(details[0]["msg"]))]
+        return [_parser_problem(str(details[0]["msg"]))]
     positions = Positions(text)
     found = {
         (loc, message): _problem(positions, loc, error_type, message)
         for loc, error_type, message in [*_expand(details), *_unchecked_references(text)]
     }.values()
-    return sorted(found, key=lambda p: (p.line or 0, p.column or 0))
+    return sorted(found, key=_file_order)
 
 
 def _expand(details: Iterable[Any]) -> Iterable[tuple[Loc, str, str]]:
@@ -185,17 +229,9 @@ def format_path(loc: Loc) -> str:
     return path
 
 
-def _syntax_problem(text: str, parser_message: str) -> Problem:
-    """Where the JSON breaks, in the words of Python's json module (clearer than the parser's)."""
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as error:
-        message = error.msg.removesuffix(" at").removesuffix(" starting")
-        return Problem(f"invalid JSON: {message}", line=error.lineno, column=error.colno)
-    except RecursionError:
-        pass
-    # The json module accepted it (NaN, Infinity) or gave up (nesting): use the parser's words.
-    match = _JITER_PLACE.match(parser_message.removeprefix("Invalid JSON: "))
+def _parser_problem(parser_message: str) -> Problem:
+    """A syntax error that only pydantic's parser sees (it nests less deeply than json)."""
+    match = _PARSER_PLACE.match(parser_message.removeprefix("Invalid JSON: "))
     assert match is not None  # the pattern matches any text
     message, line, column = match.groups()
     if line is None:

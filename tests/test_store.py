@@ -317,3 +317,28 @@ def test_any_text_field_is_cleaned(text: str) -> None:
                 for c in value
             )
         assert "\n" not in briefing.title and "\t" not in briefing.title
+
+
+def test_repeated_keys_are_errors_with_their_place() -> None:
+    text = (
+        json.dumps(minimal(), indent=2)
+        .replace('"title": "First briefing",', '"title": "First briefing",\n"title": "Again",')
+        .replace('"status": "confirmed",', '"status": "rumour",')
+    )
+    lines = text.splitlines()
+    again = next(i for i, row in enumerate(lines, 1) if '"title": "Again"' in row)
+    status = next(i for i, row in enumerate(lines, 1) if '"rumour"' in row)
+    status_column = lines[status - 1].index('"rumour"') + 1
+    with pytest.raises(BriefingError) as caught:
+        store.parse(text, "twice.json")
+    assert [(p.field, p.line, p.column) for p in caught.value.problems] == [
+        ("briefings[0].title", again, 1),
+        ("briefings[0].key_facts[0].status", status, status_column),
+    ]
+    assert caught.value.problems[0].message == "the same key appears earlier in this object"
+
+
+def test_repeated_keys_in_different_objects_are_fine() -> None:
+    data = minimal()
+    data["briefings"][0]["sections"][1]["title"] = data["briefings"][0]["sections"][0]["title"]
+    assert store.parse(json.dumps(data)).briefings[0].sections[1].title == "Section one"
