@@ -1,8 +1,8 @@
 """The ``briefing`` command: arguments, output and exit codes.
 
-Start-up time matters (a summary may run in a shell prompt), so this module imports only the
-standard library at the top; each command imports the data layer, and only the reader imports
-Textual. Exit codes: 0 success, 1 a problem with the data or what was asked of it, 2 bad usage.
+Start-up time matters (a summary may run in a shell prompt or a status bar), so this module
+imports only the standard library at the top; each command imports the layers it needs when it
+runs. Exit codes: 0 success, 1 a problem with the data or with what was asked of it, 2 bad usage.
 """
 
 from __future__ import annotations
@@ -10,26 +10,48 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from briefing import __version__
 from briefing.errors import BriefingError, visible
 
 if TYPE_CHECKING:
-    from briefing.models import Document
+    from pathlib import Path
+
+    from briefing.models import Briefing, Document
 
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
+FORMATS = ("text", "markdown", "json", "line")
+"""The summary formats (``briefing.summary.FORMATS``, repeated here to keep start-up light)."""
+
+MAX_AUTO_WIDTH = 100
+"""The widest a summary gets by itself on a terminal; ``--width`` can go wider."""
+
+PIPE_WIDTH = 80
+"""The width of a summary written to a pipe or file."""
+
+_SHOWN_IDS = 10
+_READ = "read"
+_COMMANDS = ("validate", "list", "schema", "summary", _READ)
+
 Handler = Callable[[argparse.Namespace], int]
+
+USAGE = """\
+briefing [--data PATH] [ID]
+       briefing [--data PATH] COMMAND [options]
+       briefing --version | --help"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(with_default_command(sys.argv[1:] if argv is None else argv))
+    if getattr(args, "all", False) and args.id:
+        parser.error("give a briefing ID or --all, not both")
     handler: Handler = args.handler
     try:
         return handler(args)
@@ -44,18 +66,58 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
+def with_default_command(argv: Sequence[str]) -> list[str]:
+    """``argv`` with the hidden ``read`` command inserted when no command is named, so that
+    ``briefing`` and ``briefing ID`` open a briefing while ``briefing list`` still lists."""
+    args = list(argv)
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg in ("-h", "--help", "--version"):
+            return args
+        if arg == "--":
+            return [*args[:index], _READ, *args[index:]]
+        if arg == "--data":
+            index += 2
+            continue
+        if not arg.startswith("-") or arg == "-":
+            return args if arg in _COMMANDS else [*args[:index], _READ, *args[index:]]
+        index += 1
+    return [*args, _READ]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one sub-parser per command."""
     parser = argparse.ArgumentParser(
         prog="briefing",
-        description="Read structured news briefings in the terminal.",
+        usage=USAGE,
+        description="Read structured news briefings in the terminal. With no command, show the "
+        "briefing ID (default: the newest); when output goes to a pipe or file, print its text "
+        "summary instead.",
         epilog="The data file is the one given by --data, else $BRIEFING_DATA, else the bundled "
-        "briefings.",
+        "briefings. Exit codes: 0 ok, 1 a problem with the data, 2 bad usage.",
     )
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     _add_data_option(parser, default=None)
-    parser.set_defaults(handler=_overview)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    summary = _add_command(commands, "summary", _summary, "print a summary to standard output")
+    summary.add_argument("id", nargs="?", metavar="ID", help="the briefing (default: the newest)")
+    summary.add_argument("--all", action="store_true", help="every briefing in the file")
+    summary.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
+    summary.add_argument(
+        "--full", action="store_true", help="add paragraphs, quotes, the timeline and sources"
+    )
+    summary.add_argument(
+        "--section",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only this section (repeat for more)",
+    )
+    _add_layout_options(summary)
 
     validate = _add_command(
         commands, "validate", _validate, "check a briefing file and report every problem"
@@ -68,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_command(commands, "list", _list, "one line per briefing: id, date, title, sections")
     _add_command(commands, "schema", _schema, "print the JSON Schema of the briefing format")
+
+    read = commands.add_parser(_READ, usage=USAGE)  # no help: hidden; `briefing [ID]` runs it
+    _add_data_option(read, default=argparse.SUPPRESS)
+    read.add_argument("id", nargs="?", metavar="ID")
+    _add_layout_options(read)
+    read.set_defaults(handler=_read)
     return parser
 
 
@@ -93,10 +161,62 @@ def _add_data_option(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
-def _load(args: argparse.Namespace, path: str | None = None) -> Document:
-    from briefing import store
+def _add_layout_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--width",
+        type=_width,
+        metavar="N",
+        help=f"wrap at N columns (default: the terminal's, up to {MAX_AUTO_WIDTH}; "
+        f"{PIPE_WIDTH} in a pipe)",
+    )
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="styles: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces them)",
+    )
 
-    return store.load(store.data_path(path or args.data))
+
+def _width(value: str) -> int:
+    from briefing.summary import MIN_WIDTH
+
+    try:
+        width = int(value)
+    except ValueError:
+        width = 0
+    if width < MIN_WIDTH:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least {MIN_WIDTH}")
+    return width
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from briefing.summary import Options, render
+
+    path, document = _load(args)
+    chosen = list(document.briefings) if args.all else [_pick(document, args.id, path)]
+    options = Options(
+        width=args.width or _auto_width(),
+        full=args.full,
+        sections=tuple(args.section),
+        # Markdown and JSON are data for other programs: never styled.
+        styled=args.format in ("text", "line") and _styled(args.color),
+    )
+    _write(render(_with_sections(chosen, args.section, path), args.format, options))
+    return EXIT_OK
+
+
+def _read(args: argparse.Namespace) -> int:
+    """Plain ``briefing [ID]``: the text summary of the briefing."""
+    from briefing.summary import Options, render
+
+    path, document = _load(args)
+    briefing = _pick(document, args.id, path)
+    options = Options(width=args.width or _auto_width(), styled=_styled(args.color))
+    _write(render([briefing], "text", options))
+    return EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -114,7 +234,7 @@ def _list(args: argparse.Namespace) -> int:
     from briefing.listing import briefing_table
 
     width = _terminal_width() if sys.stdout.isatty() else None
-    sys.stdout.writelines(briefing_table(_load(args), width))
+    _write(briefing_table(_load(args)[1], width))
     return EXIT_OK
 
 
@@ -127,17 +247,77 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _overview(args: argparse.Namespace) -> int:
-    status = _list(args)
-    print("\nCommands: validate, list, schema. See 'briefing --help'.", file=sys.stderr)
-    return status
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _load(args: argparse.Namespace) -> tuple[Path, Document]:
+    from briefing import store
+
+    path = store.data_path(args.data)
+    return path, store.load(path)
+
+
+def _pick(document: Document, briefing_id: str | None, path: Path) -> Briefing:
+    """The briefing asked for, or the newest; an unknown id lists the known ones."""
+    if briefing_id is None:
+        return document.newest()
+    briefing = document.get(briefing_id)
+    if briefing is None:
+        known = _some([b.id for b in document.briefings])
+        raise BriefingError.single(path, f"no briefing '{briefing_id}' (the file has: {known})")
+    return briefing
+
+
+def _with_sections(chosen: list[Briefing], section_ids: list[str], path: Path) -> list[Briefing]:
+    """The briefings that have the sections asked for; every section asked for must exist."""
+    if not section_ids:
+        return chosen
+    known = {section.id for briefing in chosen for section in briefing.sections}
+    unknown = [ident for ident in section_ids if ident not in known]
+    if unknown:
+        sections = _some([section.id for briefing in chosen for section in briefing.sections])
+        where = "these briefings" if len(chosen) > 1 else f"briefing '{chosen[0].id}'"
+        raise BriefingError.single(
+            path, f"no section '{unknown[0]}' in {where} (sections: {sections})"
+        )
+    return [b for b in chosen if any(s.id in section_ids for s in b.sections)]
+
+
+def _some(ids: list[str]) -> str:
+    """The first few of ``ids``, without repeats, and how many more there are."""
+    ids = list(dict.fromkeys(ids))
+    shown = ", ".join(ids[:_SHOWN_IDS])
+    return shown + (f" and {len(ids) - _SHOWN_IDS:,} more" if len(ids) > _SHOWN_IDS else "")
+
+
+def _styled(choice: str) -> bool:
+    """Whether to style output: --color, else NO_COLOR, else FORCE_COLOR, else a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _auto_width() -> int:
+    return min(_terminal_width(), MAX_AUTO_WIDTH) if sys.stdout.isatty() else PIPE_WIDTH
 
 
 def _terminal_width() -> int:
     try:
         return os.get_terminal_size(sys.stdout.fileno()).columns
-    except OSError:
-        return 80
+    except (OSError, ValueError):
+        return PIPE_WIDTH
+
+
+def _write(lines: Iterator[str]) -> None:
+    """Write line by line, so a reader that stops early (head) stops us early too; a character
+    the output's encoding lacks becomes '?' rather than an error."""
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
+    sys.stdout.writelines(lines)
 
 
 def _report(error: BriefingError) -> None:

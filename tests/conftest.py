@@ -86,3 +86,56 @@ def run_cli(
 def doc() -> dict[str, Any]:
     """The smallest valid document, fresh for each test."""
     return minimal()
+
+
+# Text that tries every trick on a terminal, Rich/Textual markup, Markdown and HTML.
+HOSTILE_TEXTS = [
+    "[@click=app.quit]x[/] [ @click=app.quit]y[/] [bold]B[/bold] [BOLD]U[/BOLD] [/ [bold",
+    "[link='https://evil.example']https://good.example[/]",
+    "\x1b[2J\x1b[H clear \x1b]0;title\x07 \x1b]2;title\x1b\\ \x1b]8;;https://evil.example\x1b\\x"
+    "\x1b]8;;\x1b\\ \x1b]52;c;aGk=\x07 \x9b31m c1 \x07bel \x00nul \x7fdel",
+    "\u202eevil\u202c \u2066iso\u2069 \u202atext\u202b",
+    "# heading\n## sub\nSetext\n===\n- item\n+ item\n* item\n1. one\n2) two\n> quote\n---",
+    "*em* _em_ **strong** `code` ```fence``` ~~~tilde~~~ ~~strike~~ <b>html</b> "
+    "<script>alert(1)</script> &amp; &#x3C; <https://auto.link> [link](https://x.example) "
+    "![img](https://x.example/i.png) | a | b | \\ backslash \\* trailing #",
+    "北朝鮮の部隊 Кремль e\u0301 👍🏽 \u200fالعربية\u200f",  # noqa: RUF001
+    "x" * 300,
+]
+
+
+def hostile_document() -> dict[str, Any]:
+    """Two briefings whose every text field holds hostile text."""
+    data = minimal()
+    base = data["briefings"][0]
+    texts = iter(HOSTILE_TEXTS * 10)
+    for key in ("title", "bottom_line"):
+        base[key] = next(texts)
+    base["standfirst"] = next(texts)
+    base["watch"] = [next(texts), next(texts)]
+    for section in base["sections"]:
+        section.update(title=next(texts), summary=next(texts), paragraphs=[next(texts)])
+    base["key_facts"][0].update(label=next(texts), value=next(texts), note=next(texts))
+    base["timeline"][0]["event"] = next(texts)
+    base["quotes"][0].update(text=next(texts), speaker=next(texts), role=next(texts))
+    base["sources"][0].update(name=next(texts), note=next(texts))
+    second = copy.deepcopy(base)
+    second.update(id="second", title=HOSTILE_TEXTS[4], published="2024-01-01")
+    data["briefings"].append(second)
+    return data
+
+
+def multi_document() -> dict[str, Any]:
+    """Three briefings: an old one first, then two published on the same newest day."""
+    data = minimal()
+    base = data["briefings"][0]
+    data["briefings"] = []
+    for ident, published, title in [
+        ("older", "2023-05-01", "An older briefing"),
+        ("newest-first", "2024-12-01", "Newest, first in the file"),
+        ("newest-second", "2024-12-01", "Newest, second in the file"),
+    ]:
+        briefing = copy.deepcopy(base)
+        briefing.update(id=ident, published=published, title=title)
+        data["briefings"].append(briefing)
+    return data

@@ -34,7 +34,8 @@ def test_help_lists_the_commands() -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [("frobnicate",), ("--nope",), ("validate", "a", "b"), ("list", "extra"), ("--data",)]
+    "args",
+    [("--nope",), ("validate", "a", "b"), ("list", "extra"), ("--data",), ("a", "b"), ("-x",)],
 )
 def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
     result = run_cli(*args)
@@ -144,11 +145,17 @@ def test_list_aligns_wide_titles(tmp_path: Path) -> None:
     assert len(widths) == 1, result.stdout
 
 
-def test_plain_briefing_lists_and_points_to_help() -> None:
-    result = run_cli()
-    assert result.returncode == 0
-    assert "russia-us-missiles-warning" in result.stdout
-    assert "briefing --help" in result.stderr
+def test_a_word_that_is_no_command_is_a_briefing_id() -> None:
+    result = run_cli("frobnicate")
+    assert_clean_failure(result)
+    assert "no briefing 'frobnicate' (the file has: russia-us-missiles-warning)" in result.stderr
+
+
+def test_help_shows_the_default_usage() -> None:
+    result = run_cli("--help")
+    assert "briefing [--data PATH] [ID]" in result.stdout
+    assert "summary" in result.stdout
+    assert "read" not in result.stdout.split("commands:")[1].split()
 
 
 def test_schema_is_valid_json_schema_that_accepts_the_data(tmp_path: Path) -> None:

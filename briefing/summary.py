@@ -1,0 +1,402 @@
+"""Summaries for standard output: text, Markdown, JSON and one line. No Textual, no Rich.
+
+Everything here is written for pipes: lines never exceed the width (wide characters count as
+two columns), styles are plain SGR codes added only when asked for, and data text is never
+interpreted: it reaches the output as characters, escaped where Markdown would read it as syntax.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from briefing.cells import truncate, wrap
+
+if TYPE_CHECKING:
+    from briefing.models import Briefing, Quote
+
+FORMATS = ("text", "markdown", "json", "line")
+"""The values of ``briefing summary --format``."""
+
+MIN_WIDTH = 20
+"""The narrowest output the renderers lay out."""
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+# SGR codes: the only escape sequences this module ever writes, and only when styled.
+_BOLD, _DIM, _ITALIC = "1", "2", "3"
+_STATUS_STYLE = {"confirmed": "32", "reported": "36", "unverified": "33", "claim": "35"}
+_STATUS_WIDTH = max(len(status) for status in _STATUS_STYLE)
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to render: the width in columns; ``full`` adds paragraphs, quotes, the timeline and
+    sources; ``sections`` keeps only those sections (all when empty); ``styled`` adds terminal
+    escape codes (text only)."""
+
+    width: int = 80
+    full: bool = False
+    sections: tuple[str, ...] = ()
+    styled: bool = False
+
+
+def narrow(briefing: Briefing, section_ids: Sequence[str]) -> Briefing:
+    """The briefing with only the given sections (all when none are given), and only the key
+    facts, quotes and timeline events that belong to them. It stays a valid briefing."""
+    if not section_ids:
+        return briefing
+    keep = set(section_ids)
+    return briefing.model_copy(
+        update={
+            "sections": [s for s in briefing.sections if s.id in keep],
+            "key_facts": [f for f in briefing.key_facts if f.section in keep],
+            "quotes": [q for q in briefing.quotes if q.section in keep],
+            "timeline": [e for e in briefing.timeline if e.section is None or e.section in keep],
+        }
+    )
+
+
+def render(briefings: Sequence[Briefing], fmt: str, options: Options) -> Iterator[str]:
+    """The summary of ``briefings`` in format ``fmt``, as lines ending in newlines."""
+    chosen = [narrow(briefing, options.sections) for briefing in briefings]
+    if fmt == "json":
+        yield json_document(chosen) + "\n"
+        return
+    for index, (briefing, original) in enumerate(zip(chosen, briefings, strict=True)):
+        if fmt == "line":
+            yield one_line(briefing, options) + "\n"
+            continue
+        if index:
+            yield "\n"
+            if fmt == "markdown":
+                yield "---\n\n"
+        # Sections keep their numbers in the whole briefing (the reader's keys 1-9) when narrowed.
+        numbers = {section.id: number for number, section in enumerate(original.sections, 1)}
+        if fmt == "markdown":
+            lines = markdown(briefing, options)
+        else:
+            lines = text(briefing, options, numbers)
+        for line in lines:
+            yield line + "\n"
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def text(
+    briefing: Briefing, options: Options, numbers: Mapping[str, int] | None = None
+) -> Iterator[str]:
+    """Plain text: title, date, bottom line, sections, key facts and what to watch; with
+    ``full``, the paragraphs and quotes of each section, the timeline and the sources too.
+    ``numbers`` gives each section its number (default: its place in ``briefing``)."""
+    paint = _Paint(options.styled)
+    yield from _text_head(briefing, options, paint)
+    yield from _text_sections(briefing, options, paint, numbers or {})
+    yield from _text_facts(briefing, options, paint)
+    yield from _text_watch(briefing, options, paint)
+    if options.full:
+        yield from _text_timeline(briefing, options, paint)
+        yield from _text_sources(briefing, options, paint)
+
+
+def _text_head(briefing: Briefing, options: Options, paint: _Paint) -> Iterator[str]:
+    yield from (paint(line, _BOLD) for line in wrap(briefing.title, options.width))
+    yield from (paint(line, _DIM) for line in wrap(_date_line(briefing), options.width))
+    if briefing.standfirst:
+        yield ""
+        yield from (paint(line, _ITALIC) for line in wrap(briefing.standfirst, options.width))
+    yield from _heading("Bottom line", paint)
+    yield from _paragraph(briefing.bottom_line, options.width)
+
+
+def _text_sections(
+    briefing: Briefing, options: Options, paint: _Paint, numbers: Mapping[str, int]
+) -> Iterator[str]:
+    width = options.width
+    yield from _heading("Sections", paint)
+    quotes = _quotes_by_section(briefing.quotes)
+    for index, section in enumerate(briefing.sections):
+        if options.full and index:
+            yield ""
+        marker = f"{numbers.get(section.id, index + 1):>2}. "
+        yield from (paint(line, _BOLD) for line in wrap(section.title, width, marker))
+        yield from wrap(section.summary, width, "    ")
+        if not options.full:
+            continue
+        for paragraph in section.paragraphs:
+            yield ""
+            yield from _paragraph(paragraph, width, "    ")
+        for quote in quotes.get(section.id, []):
+            yield ""
+            yield from wrap(f"\u201c{quote.text}\u201d", width, "    ", "     ")
+            yield from (paint(line, _DIM) for line in wrap(_attribution(quote), width, "      "))
+
+
+def _text_facts(briefing: Briefing, options: Options, paint: _Paint) -> Iterator[str]:
+    if not briefing.key_facts:
+        return
+    yield from _heading("Key facts", paint)
+    for fact in briefing.key_facts:
+        status = f"  {fact.status:<{_STATUS_WIDTH}}  "
+        first, *more = wrap(f"{fact.label}: {fact.value}", options.width, status)
+        painted = paint(fact.status, _STATUS_STYLE[fact.status])
+        yield "  " + painted + first[2 + len(fact.status) :]
+        yield from more
+        if options.full and fact.note:
+            note = wrap(fact.note, options.width, " " * len(status))
+            yield from (paint(line, _DIM) for line in note)
+
+
+def _text_watch(briefing: Briefing, options: Options, paint: _Paint) -> Iterator[str]:
+    if briefing.watch:
+        yield from _heading("What to watch", paint)
+        for item in briefing.watch:
+            yield from wrap(item, options.width, "  - ")
+
+
+def _text_timeline(briefing: Briefing, options: Options, paint: _Paint) -> Iterator[str]:
+    if not briefing.timeline:
+        return
+    yield from _heading("Timeline", paint)
+    for event in sorted(briefing.timeline, key=lambda e: e.date):
+        yield from wrap(event.event, options.width, f"  {event.date:<10}  ")
+
+
+def _text_sources(briefing: Briefing, options: Options, paint: _Paint) -> Iterator[str]:
+    if not briefing.sources:
+        return
+    yield from _heading("Sources", paint)
+    for source in briefing.sources:
+        yield from wrap(source.name, options.width, "  - ")
+        if source.note:
+            yield from (paint(line, _DIM) for line in wrap(source.note, options.width, "    "))
+        if source.url:
+            yield from wrap(source.url, options.width, "    ")
+
+
+def _heading(title: str, paint: _Paint) -> Iterator[str]:
+    yield ""
+    yield paint(title.upper(), _BOLD)
+
+
+def _paragraph(text: str, width: int, indent: str = "") -> Iterator[str]:
+    """Wrapped text that keeps the line breaks the author wrote."""
+    for line in text.split("\n"):
+        yield from wrap(line, width, indent)
+
+
+def _date_line(briefing: Briefing) -> str:
+    published = briefing.published
+    line = f"{published.day} {_MONTHS[published.month - 1]} {published.year}"
+    if briefing.updated:
+        line += f" (updated {briefing.updated.isoformat(sep=' ', timespec='minutes')})"
+    return line
+
+
+def _attribution(quote: Quote) -> str:
+    parts = [quote.speaker, quote.role, quote.date]
+    return "\u2014 " + ", ".join(part for part in parts if part)
+
+
+def _quotes_by_section(quotes: Iterable[Quote]) -> dict[str, list[Quote]]:
+    grouped: dict[str, list[Quote]] = {}
+    for quote in quotes:
+        grouped.setdefault(quote.section, []).append(quote)
+    return grouped
+
+
+class _Paint:
+    """Wraps text in SGR codes, or returns it unchanged when output is not styled."""
+
+    def __init__(self, styled: bool) -> None:
+        self.styled = styled
+
+    def __call__(self, text: str, codes: str) -> str:
+        if not self.styled or not text:
+            return text
+        return f"\x1b[{codes}m{text}\x1b[0m"
+
+
+# --- one line -----------------------------------------------------------------------------
+
+
+def one_line(briefing: Briefing, options: Options) -> str:
+    """The title and as much of the bottom line as fits: one line, for prompts and bars."""
+    bottom_line = " ".join(briefing.bottom_line.split())
+    line = truncate(f"{briefing.title} \u2014 {bottom_line}", options.width, words=True)
+    title = truncate(briefing.title, options.width)
+    if options.styled and line.startswith(title):
+        return _Paint(True)(title, _BOLD) + line[len(title) :]
+    return line
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def json_document(briefings: Sequence[Briefing]) -> str:
+    """The briefings as a briefing file (same field names), which ``briefing validate`` accepts."""
+    document = {
+        "schema_version": 1,
+        "briefings": [b.model_dump(mode="json", exclude_none=True) for b in briefings],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+# --- Markdown -----------------------------------------------------------------------------
+
+# Backslash-escaped wherever they appear: inline syntax, HTML, entities and table pipes.
+_MD_ESCAPE = re.compile(r"([\\`*_\[\]<>&|~#!])")
+# A link destination as this module writes it (data text cannot make one: its brackets are
+# escaped), a backslash escape, or any other character.
+_ATOM = re.compile(r"\]\(<(?:\\.|[^>\\])*>\)|\\.|.", re.DOTALL)
+# Syntax only at the start of a line: list items, setext underlines, ordered list markers.
+_MD_LINE_START = re.compile(r"^([-+=])|^(\d+)([.)])")
+
+
+def markdown(briefing: Briefing, options: Options) -> Iterator[str]:
+    """CommonMark: one ``#`` heading, a ``##`` heading per section, no raw HTML.
+
+    Data text is escaped so it can never add headings, HTML, links or formatting.
+    """
+    width = options.width
+    yield from _md_heading(briefing.title, "#", "=", width)
+    yield ""
+    yield f"*{_date_line(briefing)}*"
+    if briefing.standfirst:
+        yield ""
+        yield from _md_block(briefing.standfirst, width, emphasis="*")
+    yield ""
+    yield from _md_block(briefing.bottom_line, width, label="**Bottom line:**")
+    if briefing.key_facts:
+        yield ""
+        yield "**Key facts**"
+        yield ""
+        for fact in briefing.key_facts:
+            text = f"**{_md_escape(fact.label)}:** {_md_escape(fact.value)} *({fact.status})*"
+            if options.full and fact.note:
+                text += f" \u2014 {_md_escape(fact.note)}"
+            yield from _md_block(text, width, "- ", "  ", escaped=True)
+    if briefing.watch:
+        yield ""
+        yield "**What to watch**"
+        yield ""
+        for item in briefing.watch:
+            yield from _md_block(item, width, "- ", "  ")
+    quotes = _quotes_by_section(briefing.quotes)
+    for section in briefing.sections:
+        yield ""
+        yield from _md_heading(section.title, "##", "-", width)
+        yield ""
+        yield from _md_block(section.summary, width, emphasis="*")
+        if options.full:
+            for paragraph in section.paragraphs:
+                yield ""
+                yield from _md_block(paragraph, width)
+            for quote in quotes.get(section.id, []):
+                yield ""
+                yield from _md_block(quote.text, width, "> ", "> ")
+                yield ">"
+                yield from _md_block(_attribution(quote), width, "> ", "> ")
+    if options.full and (briefing.timeline or briefing.sources):
+        yield ""
+        yield "---"
+        yield from _md_timeline_and_sources(briefing, width)
+
+
+def _md_timeline_and_sources(briefing: Briefing, width: int) -> Iterator[str]:
+    if briefing.timeline:
+        yield ""
+        yield "**Timeline**"
+        yield ""
+        for event in sorted(briefing.timeline, key=lambda e: e.date):
+            yield from _md_block(f"{event.date}: {event.event}", width, "- ", "  ")
+    if briefing.sources:
+        yield ""
+        yield "**Sources**"
+        yield ""
+        for source in briefing.sources:
+            text = _md_escape(source.name)
+            if source.url:
+                destination = re.sub(r"([<>\\])", r"\\\1", source.url)
+                text = f"[{text}](<{destination}>)"
+            if source.note:
+                text += f": {_md_escape(source.note)}"
+            yield from _md_block(text, width, "- ", "  ", escaped=True)
+
+
+def _md_heading(title: str, atx: str, setext: str, width: int) -> Iterator[str]:
+    """An ATX heading when it fits on a line, else a setext heading, which may wrap."""
+    escaped = _md_escape(title)
+    lines = _md_lines(escaped, width, f"{atx} ", "")
+    if len(lines) == 1:
+        yield lines[0]
+        return
+    yield from _md_lines(escaped, width, "", "")
+    yield setext * 3
+
+
+def _md_block(
+    text: str,
+    width: int,
+    first: str = "",
+    rest: str = "",
+    *,
+    label: str = "",
+    emphasis: str = "",
+    escaped: bool = False,
+) -> Iterator[str]:
+    """A paragraph (or list item, or quote) of data text, escaped and wrapped."""
+    body = text if escaped else _md_escape(text)
+    body = " ".join(body.split())  # one paragraph: a line break must not start a new block
+    if emphasis:
+        body = f"{emphasis}{body}{emphasis}"
+    if label:
+        body = f"{label} {body}"
+    yield from _md_lines(body, width, first, rest)
+
+
+def _md_lines(body: str, width: int, first: str, rest: str) -> list[str]:
+    """Wrap escaped Markdown, keeping escapes whole and escaping syntax at each line start."""
+    words = [_atoms(word) for word in body.split()]
+    # One column in reserve for the backslash a line start may need.
+    lines = wrap(words, width - 1, first, rest)
+    fixed = []
+    for index, line in enumerate(lines):
+        prefix = first if index == 0 else rest
+        content = line[len(prefix) :]
+        fixed.append(prefix + _MD_LINE_START.sub(_escape_line_start, content, count=1))
+    return fixed
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    if match.group(1):
+        return "\\" + match.group(1)
+    return match.group(2) + "\\" + match.group(3)
+
+
+def _atoms(word: str) -> list[str]:
+    """Characters of escaped Markdown, with each backslash escape kept as one piece, and a
+    link's destination too: a URL cannot be broken, so only it may overflow a line."""
+    return _ATOM.findall(word)
+
+
+def _md_escape(text: str) -> str:
+    """Data text as Markdown that shows it literally."""
+    return _MD_ESCAPE.sub(r"\\\1", text.replace("\t", " "))
