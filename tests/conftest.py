@@ -82,6 +82,18 @@ def run_cli(
     )
 
 
+def run_into_head(data_path: Path, command: str) -> subprocess.CompletedProcess[str]:
+    """``briefing --data PATH COMMAND | head -1`` in a shell, as a user types it."""
+    return subprocess.run(
+        f"{sys.executable} -m briefing --data '{data_path}' {command} | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 @pytest.fixture
 def doc() -> dict[str, Any]:
     """The smallest valid document, fresh for each test."""

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from briefing import __version__
-from tests.conftest import BUNDLED, minimal, run_cli, write_json
+from tests.conftest import BUNDLED, minimal, run_cli, run_into_head, write_json
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int = 1) -> None:
@@ -203,13 +202,6 @@ def test_output_piped_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     title = "Long title " * 500
     data["briefings"] = [dict(template, id=f"b-{n}", title=title) for n in range(2000)]
     path = write_json(tmp_path / "many.json", data)  # `list` prints far more than a pipe holds
-    pipeline = subprocess.run(
-        f"{sys.executable} -m briefing --data '{path}' list | head -1",
-        shell=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    pipeline = run_into_head(path, "list")
     assert pipeline.stdout.split() == ["ID", "DATE", "TITLE", "SECTIONS"]
     assert pipeline.stderr == ""

@@ -28,6 +28,7 @@ from tests.conftest import (
     minimal,
     multi_document,
     run_cli,
+    run_into_head,
     write_json,
 )
 
@@ -449,14 +450,7 @@ def test_summary_piped_into_head_ends_quietly(tmp_path: Path) -> None:
     ]
     path = write_json(tmp_path / "many.json", data)
     for command in ("summary --all", "summary --all --full", ""):
-        result = subprocess.run(
-            f"{sys.executable} -m briefing --data '{path}' {command} | head -1",
-            shell=True,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = run_into_head(path, command)
         assert result.stderr == "", (command, result.stderr)
         assert result.stdout == "First briefing\n"
 
