@@ -209,14 +209,28 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _read(args: argparse.Namespace) -> int:
-    """Plain ``briefing [ID]``: the text summary of the briefing."""
-    from briefing.summary import Options, render
-
+    """Plain ``briefing [ID]``: the reader on a terminal, else the text summary."""
     path, document = _load(args)
     briefing = _pick(document, args.id, path)
+    if _interactive():
+        # Textual costs a fifth of a second to import: only the reader pays for it.
+        from briefing.app import make_app
+        from briefing.settings import default_settings_path
+
+        app = make_app(document, briefing.id, settings_path=default_settings_path())
+        app.run()
+        return app.return_code or EXIT_OK
+
+    from briefing.summary import Options, render
+
     options = Options(width=args.width or _auto_width(), styled=_styled(args.color))
     _write(render([briefing], "text", options))
     return EXIT_OK
+
+
+def _interactive() -> bool:
+    """Whether to start the reader: both ends a terminal, and a terminal that can draw it."""
+    return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def _validate(args: argparse.Namespace) -> int:

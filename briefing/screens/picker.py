@@ -1,0 +1,92 @@
+"""The briefing picker: every briefing, newest first, filtered as you type."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from briefing.models import Briefing, Document
+
+
+def briefing_prompt(briefing: Briefing) -> Content:
+    """``2024-11-19  Title``: the date, then the title, never parsed as markup."""
+    return Content.assemble((briefing.published.isoformat(), "dim"), "  ", Content(briefing.title))
+
+
+def matches(briefing: Briefing, words: list[str]) -> bool:
+    """Whether every word of the filter is in the briefing's date, id or title."""
+    haystack = f"{briefing.published.isoformat()} {briefing.id} {briefing.title}".casefold()
+    return all(word in haystack for word in words)
+
+
+class BriefingPicker(ModalScreen[str | None]):
+    """Pick a briefing: type to filter, arrows to move, enter to open, escape to go back."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss_picker", "Close"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+    ]
+
+    def __init__(self, document: Document, current_id: str) -> None:
+        super().__init__()
+        self.document = document
+        self.current_id = current_id
+        self.ordered = sorted(document.briefings, key=lambda b: b.published, reverse=True)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Input(placeholder="Type to filter by date or title", id="picker-filter")
+            yield OptionList(id="picker-list")
+
+    def on_mount(self) -> None:
+        self.query_one("#picker", Vertical).border_title = "Briefings"
+        self._fill([])
+        self.query_one(Input).focus()
+
+    def _fill(self, words: list[str]) -> None:
+        options = self.query_one("#picker-list", OptionList)
+        options.clear_options()
+        shown = [b for b in self.ordered if matches(b, words)]
+        options.add_options([Option(briefing_prompt(b), id=b.id) for b in shown])
+        ids = [b.id for b in shown]
+        options.highlighted = ids.index(self.current_id) if self.current_id in ids else 0
+
+    @on(Input.Changed)
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value.casefold().split())
+
+    @on(Input.Submitted)
+    def _submit(self) -> None:
+        options = self.query_one("#picker-list", OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected)
+    def _select(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#picker-list", OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def action_page(self, step: int) -> None:
+        options = self.query_one("#picker-list", OptionList)
+        if step > 0:
+            options.action_page_down()  # type: ignore[no-untyped-call]
+        else:
+            options.action_page_up()  # type: ignore[no-untyped-call]
+
+    def action_dismiss_picker(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""The reader's widgets, one a file. Every piece of data text is shown through ``Content``."""

@@ -1,0 +1,72 @@
+"""The key-facts panel: each fact's value, label and status, grouped by section."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from briefing.models import KeyFact, Section
+
+STATUS_STYLE = {
+    "confirmed": "bold $text-success on $success-muted",
+    "reported": "bold $text-primary on $primary-muted",
+    "unverified": "bold $text-warning on $warning-muted",
+    "claim": "bold $text-secondary on $secondary-muted",
+}
+
+BADGE_WIDTH = max(len(status) for status in STATUS_STYLE)
+
+
+def fact_prompt(fact: KeyFact) -> Content:
+    """The status as a word-badge and the value, prominent; then the label."""
+    return Content.assemble(
+        (f" {fact.status.upper():<{BADGE_WIDTH}} ", STATUS_STYLE[fact.status]),
+        " ",
+        (fact.value, "bold"),
+        "\n",
+        (fact.label, "dim"),
+    )
+
+
+class FactsPanel(OptionList):
+    """Every key fact, in the order of the sections they belong to."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Next fact", show=False),
+        Binding("k", "cursor_up", "Previous fact", show=False),
+    ]
+
+    class Chosen(Message):
+        """A fact was selected: the reader should open its section."""
+
+        def __init__(self, fact: KeyFact) -> None:
+            super().__init__()
+            self.fact = fact
+
+    def __init__(self, sections: Sequence[Section], facts: Sequence[KeyFact]) -> None:
+        self.facts: dict[str, KeyFact] = {}
+        options: list[Option | None] = []
+        for number, section in enumerate(sections, 1):
+            group = [fact for fact in facts if fact.section == section.id]
+            if not group:
+                continue
+            if options:
+                options.append(None)
+            title = Content.assemble((f"{number}. ", "bold"), (section.title, "bold"))
+            options.append(Option(title, disabled=True))
+            for fact in group:
+                option_id = f"fact-{len(self.facts)}"
+                self.facts[option_id] = fact
+                options.append(Option(fact_prompt(fact), id=option_id))
+        super().__init__(*options, id="facts")
+        self.border_title = "Key facts"
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id in self.facts:
+            self.post_message(self.Chosen(self.facts[event.option.id]))

@@ -1,0 +1,439 @@
+"""The reader driven by its keys (Pilot): every binding, asserted on the app's state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Static
+
+from briefing.app import BriefingApp, make_app
+from briefing.models import Document
+from briefing.screens.help import HelpScreen
+from briefing.screens.picker import BriefingPicker
+from briefing.screens.reader import ReaderScreen
+from briefing.settings import load_settings
+from briefing.store import load, parse
+from briefing.widgets.facts import FactsPanel
+from briefing.widgets.section import SectionView
+from tests.conftest import BUNDLED, HOSTILE_TEXTS, hostile_document, minimal, multi_document
+
+WIDE = (160, 45)
+NARROW = (80, 24)
+
+
+@pytest.fixture(scope="module")
+def default() -> Document:
+    return load(BUNDLED)
+
+
+@pytest.fixture(scope="module")
+def multi() -> Document:
+    return parse(json.dumps(multi_document()))
+
+
+def reader(app: BriefingApp) -> ReaderScreen:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+def opened(app: BriefingApp) -> list[bool]:
+    return [view.expanded for view in reader(app).sections]
+
+
+def focused_section(app: BriefingApp) -> str | None:
+    return app.focused.section.id if isinstance(app.focused, SectionView) else None
+
+
+def facts_shown(app: BriefingApp) -> bool:
+    return app.screen.query_one(FactsPanel).display
+
+
+def notifications(app: BriefingApp) -> list[str]:
+    """Every notification message the app sends from now on."""
+    messages: list[str] = []
+    notify = app.notify
+
+    def record(message: str, **options: Any) -> None:
+        messages.append(message)
+        notify(message, **options)
+
+    app.notify = record  # type: ignore[method-assign]
+    return messages
+
+
+async def press(pilot: Pilot[None], *keys: str) -> None:
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+async def test_starts_collapsed_on_the_newest_briefing(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        screen = reader(app)
+        assert screen.briefing.id == "russia-us-missiles-warning"
+        assert opened(app) == [False, False, False, False]
+        assert focused_section(app) == "escalation"
+        assert facts_shown(app)
+        title = screen.sections[0].query_one(".section-title", Static)
+        assert str(title.render()) == "▸ 1. Moscow's warning and a wave of strikes"
+        header = str(screen.query_one("#header", Static).render())
+        assert header.startswith("Russia vows a response") and "19 November 2024" in header
+
+
+async def test_opens_the_briefing_asked_for(multi: Document) -> None:
+    app = make_app(multi, "older")
+    async with app.run_test(size=WIDE):
+        assert reader(app).briefing.id == "older"
+    app = make_app(multi)
+    async with app.run_test(size=WIDE):
+        assert reader(app).briefing.id == "newest-first"
+
+
+async def test_moving_between_sections(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=WIDE) as pilot:
+        await press(pilot, "down")
+        assert focused_section(app) == "missiles"
+        await press(pilot, "j", "j")
+        assert focused_section(app) == "trump"
+        await press(pilot, "j")  # the last section stays focused
+        assert focused_section(app) == "trump"
+        await press(pilot, "up", "k")
+        assert focused_section(app) == "missiles"
+        await press(pilot, "k", "k")
+        assert focused_section(app) == "escalation"
+
+
+async def test_enter_and_space_open_and_close(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=WIDE) as pilot:
+        await press(pilot, "enter")
+        assert opened(app) == [True, False, False, False]
+        view = reader(app).sections[0]
+        assert view.query_one(".section-body").display
+        assert str(view.query_one(".section-title", Static).render()).startswith("▾ 1.")
+        await press(pilot, "down", "space")
+        assert opened(app) == [True, True, False, False]
+        await press(pilot, "space")
+        assert opened(app) == [True, False, False, False]
+        assert focused_section(app) == "missiles"  # closing keeps focus
+
+
+async def test_number_keys_open_and_move(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=WIDE) as pilot:
+        await press(pilot, "3")
+        assert opened(app) == [False, False, True, False]
+        assert focused_section(app) == "north-korea"
+        await press(pilot, "9")  # no ninth section: nothing changes
+        assert opened(app) == [False, False, True, False]
+        assert focused_section(app) == "north-korea"
+
+
+async def test_expand_and_collapse_all_return_to_the_top(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=NARROW) as pilot:
+        await press(pilot, "4")
+        await press(pilot, "e")
+        await pilot.pause(0.1)
+        assert opened(app) == [True] * 4
+        main = app.screen.query_one("#main")
+        assert main.scroll_y == 0
+        assert focused_section(app) == "escalation"
+        await press(pilot, "end")
+        assert main.scroll_y > 0
+        await press(pilot, "c")
+        await pilot.pause(0.1)
+        assert opened(app) == [False] * 4
+        assert main.scroll_y == 0
+        assert focused_section(app) == "escalation"
+
+
+async def test_page_keys_scroll(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=NARROW) as pilot:
+        await press(pilot, "e")
+        main = app.screen.query_one("#main")
+        await press(pilot, "pagedown")
+        assert main.scroll_y > 0
+        await press(pilot, "pageup")
+        assert main.scroll_y == 0
+
+
+async def test_tab_moves_between_sections_and_facts(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=WIDE) as pilot:
+        await press(pilot, "down", "tab")
+        assert isinstance(app.focused, FactsPanel)
+        await press(pilot, "tab")
+        assert focused_section(app) == "missiles"
+        await press(pilot, "shift+tab")
+        assert isinstance(app.focused, FactsPanel)
+        await press(pilot, "shift+tab")
+        assert focused_section(app) == "missiles"
+
+
+async def test_f_hides_and_shows_the_panel(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=WIDE) as pilot:
+        await press(pilot, "f")
+        assert not facts_shown(app)
+        assert focused_section(app) == "escalation"
+        await press(pilot, "f")
+        assert facts_shown(app)
+
+
+async def test_narrow_panel_is_an_overlay(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        main = app.screen.query_one("#main")
+        assert not facts_shown(app) and main.display
+        await press(pilot, "f")
+        assert facts_shown(app) and not main.display
+        assert isinstance(app.focused, FactsPanel)
+        await press(pilot, "f")
+        assert not facts_shown(app) and main.display
+        assert focused_section(app) == "escalation"
+
+
+async def test_choosing_a_fact_opens_its_section(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=NARROW) as pilot:
+        await press(pilot, "f")
+        panel = app.screen.query_one(FactsPanel)
+        target = next(
+            index
+            for index, option in enumerate(panel.options)
+            if option.id and panel.facts[option.id].section == "north-korea"
+        )
+        panel.highlighted = target
+        await press(pilot, "enter")
+        assert opened(app) == [False, False, True, False]
+        assert focused_section(app) == "north-korea"
+        assert not facts_shown(app)
+        assert reader(app).sections[2].has_class("-flash")
+        await pilot.pause(1.8)
+        assert not reader(app).sections[2].has_class("-flash")
+
+
+async def test_facts_are_ordered_by_section_with_status_words(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=WIDE):
+        panel = app.screen.query_one(FactsPanel)
+        facts = [panel.facts[option.id] for option in panel.options if option.id]
+        order = [s.id for s in default.briefings[0].sections]
+        assert [order.index(f.section) for f in facts] == sorted(
+            order.index(f.section) for f in facts
+        )
+        assert len(facts) == len(default.briefings[0].key_facts)
+        prompt = str(next(o for o in panel.options if o.id).prompt)
+        assert prompt.startswith(" CLAIM ")
+
+
+async def test_brackets_step_through_briefings(multi: Document) -> None:
+    app = make_app(multi, "older")
+    async with app.run_test(size=WIDE) as pilot:
+        await press(pilot, "left_square_bracket")
+        assert reader(app).briefing.id == "older"  # already the first
+        await press(pilot, "right_square_bracket")
+        assert reader(app).briefing.id == "newest-first"
+        assert focused_section(app) == "one"
+        header = str(app.screen.query_one("#header", Static).render())
+        assert header.startswith("Newest, first in the file")
+        await press(pilot, "right_square_bracket", "right_square_bracket")
+        assert reader(app).briefing.id == "newest-second"
+        await press(pilot, "left_square_bracket")
+        assert reader(app).briefing.id == "newest-first"
+
+
+async def test_picker_filters_and_opens(multi: Document) -> None:
+    app = make_app(multi)
+    async with app.run_test(size=NARROW) as pilot:
+        await press(pilot, "b")
+        picker = app.screen
+        assert isinstance(picker, BriefingPicker)
+        options = picker.query_one("#picker-list", OptionList)
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [
+            "newest-first",
+            "newest-second",
+            "older",
+        ]
+        await pilot.press(*"older")
+        await pilot.pause()
+        assert picker.query_one(Input).value == "older"
+        assert options.option_count == 1
+        await press(pilot, "enter")
+        await pilot.pause()
+        assert reader(app).briefing.id == "older"
+        await press(pilot, "b")
+        await pilot.press(*"2024")
+        await press(pilot, "down", "escape")
+        assert reader(app).briefing.id == "older"
+
+
+async def test_help_lists_every_binding(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=NARROW) as pilot:
+        await press(pilot, "question_mark")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        rows = dict((description, keys) for keys, description in help_screen.rows)
+        assert rows["Open section N"] == "1-9"
+        for description in (
+            "Open/close",
+            "Next section",
+            "Previous section",
+            "Expand all",
+            "Collapse all",
+            "Facts",
+            "Briefings",
+            "Previous briefing",
+            "Next briefing",
+            "Sections ⇄ facts",
+            "Help",
+            "Quit",
+        ):
+            assert description in rows, description
+        assert rows["Next section"] == "↓ j"
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_command_palette_opens_a_section(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=WIDE) as pilot:
+        await press(pilot, "ctrl+p")
+        await pilot.press(*"Section 4")
+        await pilot.pause(0.5)
+        await press(pilot, "enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ReaderScreen)
+        assert opened(app) == [False, False, False, True]
+        assert focused_section(app) == "trump"
+
+
+@pytest.mark.parametrize("key", ["q", "ctrl+q", "ctrl+c"])
+async def test_quit_keys(default: Document, key: str) -> None:
+    app = make_app(default)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_theme_is_remembered(default: Document, tmp_path: Path) -> None:
+    path = tmp_path / "config" / "settings.json"
+    app = make_app(default, settings_path=path)
+    async with app.run_test(size=WIDE) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+    assert load_settings(path)[0].theme == "nord"
+    assert [p.name for p in path.parent.iterdir()] == ["settings.json"]  # no temporary left
+    again = make_app(default, settings_path=path)
+    async with again.run_test(size=WIDE):
+        assert again.theme == "nord"
+
+
+@pytest.mark.parametrize("content", ["{not json", '["a list"]', '{"theme": 5}', "\xff"])
+async def test_corrupt_settings_are_ignored_with_a_warning(
+    default: Document, tmp_path: Path, content: str
+) -> None:
+    path = tmp_path / "settings.json"
+    path.write_bytes(content.encode("latin-1"))
+    app = make_app(default, settings_path=path)
+    messages = notifications(app)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+        assert len(messages) == 1
+        assert messages[0].startswith("Ignoring saved settings")
+
+
+async def test_unwritable_settings_warn_and_do_not_crash(default: Document, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    app = make_app(default, settings_path=blocker / "settings.json")
+    messages = notifications(app)
+    async with app.run_test(size=WIDE) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+        app.theme = "gruvbox"
+        await pilot.pause()
+        assert len(messages) == 1 and messages[0].startswith("Could not save settings")
+        assert app.is_running
+
+
+@pytest.mark.parametrize("size", [(250, 70), (160, 45), (80, 24), (40, 12), (20, 6)])
+async def test_any_size_down_to_20x6(default: Document, size: tuple[int, int]) -> None:
+    app = make_app(default)
+    async with app.run_test(size=size) as pilot:
+        for keys in (["e"], ["f"], ["tab"], ["c"], ["question_mark"], ["escape"], ["b"]):
+            await press(pilot, *keys)
+        await press(pilot, "escape")
+        assert app.is_running
+
+
+async def test_resizing_keeps_state(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=(250, 70)) as pilot:
+        await press(pilot, "2")
+        for width, height in [(160, 45), (99, 30), (80, 24), (20, 6), (101, 40), (250, 70)]:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            assert reader(app).narrow == (width < 100)
+        assert opened(app) == [False, True, False, False]
+        assert focused_section(app) == "missiles"
+        assert facts_shown(app)
+
+
+async def test_hostile_text_shows_literally_and_runs_nothing() -> None:
+    data = hostile_document()
+    data["briefings"][0]["sections"][0]["title"] = HOSTILE_TEXTS[0]
+    document = parse(json.dumps(data))
+    app = make_app(document, "first")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        view = reader(app).sections[0]
+        title = view.query_one(".section-title", Static)
+        assert "[@click=app.quit]x[/]" in str(title.render())
+        header = str(app.screen.query_one("#header", Static).render())
+        assert header.startswith("[@click=app.quit]x[/] [ @click=app.quit]y[/] [bold]B[/bold]")
+        await pilot.click(title)
+        await pilot.pause()
+        assert app.is_running
+        assert view.expanded
+        await press(pilot, "e", "f", "b")
+        await press(pilot, "escape", "question_mark", "escape", "ctrl+p")
+        await pilot.press(*"[/")
+        await pilot.pause(0.3)
+        await press(pilot, "escape")
+        assert app.is_running
+
+
+async def test_many_sections(tmp_path: Path) -> None:
+    data = minimal()
+    base = data["briefings"][0]
+    base["sections"] = [
+        {"id": f"s{n}", "title": f"Section {n}", "summary": "S.", "paragraphs": ["P."]}
+        for n in range(1, 13)
+    ]
+    base["key_facts"][0]["section"] = "s12"
+    base["timeline"][0]["section"] = "s1"
+    base["quotes"][0]["section"] = "s1"
+    app = make_app(parse(json.dumps(data)))
+    async with app.run_test(size=NARROW) as pilot:
+        await press(pilot, "9")
+        assert focused_section(app) == "s9"
+        for _ in range(5):
+            await press(pilot, "j")
+        assert focused_section(app) == "s12"
+        await press(pilot, "e")
+        assert all(opened(app))
