@@ -217,6 +217,10 @@ def _read(args: argparse.Namespace) -> int:
         from briefing.app import make_app
         from briefing.settings import default_settings_path
 
+        # Textual sizes itself from COLUMNS and LINES when they are set, and a stale exported
+        # pair would pin the reader to that size through every resize of the real terminal.
+        os.environ.pop("COLUMNS", None)
+        os.environ.pop("LINES", None)
         app = make_app(document, briefing.id, settings_path=default_settings_path())
         app.run()
         return app.return_code or EXIT_OK

@@ -193,13 +193,14 @@ async def test_narrow_panel_is_an_overlay(default: Document) -> None:
     app = make_app(default)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
-        main = app.screen.query_one("#main")
-        assert not facts_shown(app) and main.display
+        panel = app.screen.query_one(FactsPanel)
+        assert not facts_shown(app)
         await press(pilot, "f")
-        assert facts_shown(app) and not main.display
+        assert facts_shown(app)
+        assert panel.region == app.screen.query_one("#body").region  # over the sections
         assert isinstance(app.focused, FactsPanel)
         await press(pilot, "f")
-        assert not facts_shown(app) and main.display
+        assert not facts_shown(app)
         assert focused_section(app) == "escalation"
 
 
@@ -218,6 +219,8 @@ async def test_choosing_a_fact_opens_its_section(default: Document) -> None:
         assert opened(app) == [False, False, True, False]
         assert focused_section(app) == "north-korea"
         assert not facts_shown(app)
+        main = app.screen.query_one("#main")
+        assert main.scroll_y == min(reader(app).sections[2].virtual_region.y, main.max_scroll_y)
         assert reader(app).sections[2].has_class("-flash")
         await pilot.pause(1.8)
         assert not reader(app).sections[2].has_class("-flash")

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 _NUMBERED = re.compile(r"(.*?)(\d+)\)?$")
+# The reader wraps its text, so scrolling sideways never applies: leave those keys out.
+_SIDEWAYS = {"scroll_left", "scroll_right", "page_left", "page_right"}
 
 
 def help_rows(screen: Screen[object]) -> list[tuple[str, str]]:
@@ -23,7 +25,7 @@ def help_rows(screen: Screen[object]) -> list[tuple[str, str]]:
     rows: dict[str, tuple[list[str], str]] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or binding.system:
+        if not binding.description or binding.system or binding.action in _SIDEWAYS:
             continue
         display = screen.app.get_key_display(Binding(key, binding.action))
         numbered = _NUMBERED.fullmatch(binding.action)

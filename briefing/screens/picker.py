@@ -16,7 +16,8 @@ from briefing.models import Briefing, Document
 
 def briefing_prompt(briefing: Briefing) -> Content:
     """``2024-11-19  Title``: the date, then the title, never parsed as markup."""
-    return Content.assemble((briefing.published.isoformat(), "dim"), "  ", Content(briefing.title))
+    date = briefing.published.isoformat()
+    return Content(f"{date}  {briefing.title}").stylize("dim", 0, len(date))
 
 
 def matches(briefing: Briefing, words: list[str]) -> bool:

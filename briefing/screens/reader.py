@@ -133,10 +133,7 @@ class ReaderScreen(Screen[None]):
         view = views[max(0, min(index, len(views) - 1))]
         view.focus(scroll_visible=not top)
         if top:
-            self.call_after_refresh(self._scroll_to_top, view)
-
-    def _scroll_to_top(self, view: SectionView) -> None:
-        self.query_one("#main", VerticalScroll).scroll_to_widget(view, top=True, animate=False)
+            view.bring_to_top()
 
     @on(SectionView.Step)
     def _step_section(self, event: SectionView.Step) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import ScrollableContainer
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
@@ -72,6 +73,7 @@ class SectionView(Widget, can_focus=True):
         self.number = number
         self.section = section
         self.quotes = list(quotes)
+        self._keep_at_top = False
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), classes="section-title")
@@ -94,6 +96,24 @@ class SectionView(Widget, can_focus=True):
     def action_step(self, step: int) -> None:
         """Ask the screen to move to the next or previous section."""
         self.post_message(self.Step(self, step))
+
+    def bring_to_top(self) -> None:
+        """Scroll this section to the top of its column, now and whenever its size changes
+        (as when it has just opened) until it loses focus."""
+        self._keep_at_top = True
+        self.call_after_refresh(self._scroll_to_top)
+
+    def _scroll_to_top(self) -> None:
+        if self._keep_at_top and self.parent is not None:
+            column = self.parent
+            if isinstance(column, ScrollableContainer):
+                column.scroll_to_widget(self, top=True, animate=False)
+
+    def on_resize(self) -> None:
+        self._scroll_to_top()
+
+    def on_blur(self) -> None:
+        self._keep_at_top = False
 
     def on_click(self, event: events.Click) -> None:
         self.focus()

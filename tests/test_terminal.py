@@ -1,0 +1,170 @@
+"""The real program in a real terminal: tmux types the keys and reads the screen."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"
+)
+
+TIMEOUT = 20.0
+
+
+class Terminal:
+    """One tmux session on a private server, running one command."""
+
+    def __init__(self, socket: str, width: int, height: int, command: str) -> None:
+        self.socket = socket
+        self._tmux("new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height), command)
+
+    def _tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        """What the terminal shows now."""
+        return self._tmux("capture-pane", "-p", "-t", "t")
+
+    def keys(self, *keys: str) -> None:
+        self._tmux("send-keys", "-t", "t", *keys)
+
+    def resize(self, width: int, height: int) -> None:
+        self._tmux("resize-window", "-t", "t", "-x", str(width), "-y", str(height))
+
+    def flag(self, name: str) -> str:
+        return self._tmux("display", "-p", "-t", "t", f"#{{{name}}}").strip()
+
+    def wait_for(self, predicate: Callable[[str], bool], what: str) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if predicate(screen):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; the screen shows:\n{screen}")
+
+    def wait_for_text(self, text: str) -> str:
+        return self.wait_for(lambda screen: text in screen, repr(text))
+
+    def assert_restored(self) -> None:
+        """No alternate screen and no mouse reporting left on after the program ended."""
+        assert self.flag("alternate_on") == "0"
+        for mode in ("mouse_any_flag", "mouse_button_flag", "mouse_sgr_flag"):
+            assert self.flag(mode) == "0", mode
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
+    """Start ``briefing ARGS`` in tmux; the pane stays after it exits and shows its exit code."""
+    started: list[Terminal] = []
+
+    def start(
+        *args: str,
+        width: int = 80,
+        height: int = 24,
+        term: str = "xterm-256color",
+        env: dict[str, str] | None = None,
+    ) -> Terminal:
+        env = {
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "TERM": term,
+            "PYTHONPATH": str(ROOT),
+            **(env or {}),
+        }
+        exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
+        program = shlex.join([sys.executable, "-m", "briefing", *args])
+        # A detached pane can start at tmux's default size and be resized a moment later:
+        # start the program only once the pane has the size asked for.
+        wait = f'until [ "$(stty size)" = "{height} {width}" ]; do sleep 0.05; done'
+        command = f"{wait}; env {exports} {program}; echo EXITED=$?; exec sleep 120"
+        session = Terminal(f"briefing-test-{os.getpid()}-{len(started)}", width, height, command)
+        started.append(session)
+        return session
+
+    yield start
+    for session in started:
+        session.kill()
+
+
+def test_reader_at_80x24_opens_expands_and_quits_cleanly(terminal: Callable[..., Terminal]) -> None:
+    term = terminal(width=80, height=24)
+    screen = term.wait_for_text("1. Moscow's warning and a wave of strikes")
+    assert "Russia vows a response" in screen
+    assert term.flag("alternate_on") == "1"
+    term.keys("e", "2")
+    term.wait_for_text("President Joe Biden")
+    term.keys("c", "f")
+    screen = term.wait_for_text("Key facts")
+    assert "300 km (190 miles)" in screen and "CONFIRMED" in screen
+    term.keys("f", "q")
+    term.wait_for_text("EXITED=0")
+    term.assert_restored()
+
+
+def test_reader_at_160x45_shows_sections_and_facts_and_survives_resizes(
+    terminal: Callable[..., Terminal],
+) -> None:
+    # A stale COLUMNS/LINES pair in the environment must not pin the reader to 80x24.
+    term = terminal(width=160, height=45, env={"COLUMNS": "80", "LINES": "24"})
+    screen = term.wait_for_text("4. Where Trump stands")
+    for text in ("1. Moscow's warning", "2. The missile decision", "3. North Korean troops"):
+        assert text in screen
+    assert "Key facts" in screen and "UNVERIFIED" in screen and "Up to 100,000" in screen
+    for width, height in [(250, 70), (20, 6), (80, 24), (37, 9), (160, 45)]:
+        term.resize(width, height)
+        time.sleep(0.3)
+    term.wait_for_text("4. Where Trump stands")
+    term.keys("3")
+    term.wait_for_text("Pyongyang could send")
+    term.keys("q")
+    term.wait_for_text("EXITED=0")
+    term.assert_restored()
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_signals_end_the_reader_and_restore_the_terminal(
+    terminal: Callable[..., Terminal], signum: int, code: int
+) -> None:
+    term = terminal(width=100, height=30)
+    term.wait_for_text("1. Moscow's warning")
+    shell = int(term.flag("pane_pid"))
+    children = subprocess.run(
+        ["pgrep", "-P", str(shell)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    reader = next(
+        int(pid) for pid in children if "briefing" in Path(f"/proc/{pid}/cmdline").read_text()
+    )
+    os.kill(reader, signum)
+    term.wait_for_text(f"EXITED={code}")
+    term.assert_restored()
+    assert not Path(f"/proc/{reader}").exists()
+
+
+def test_a_dumb_terminal_gets_the_summary(terminal: Callable[..., Terminal]) -> None:
+    term = terminal(width=100, height=60, term="dumb")
+    screen = term.wait_for_text("EXITED=0")
+    assert "BOTTOM LINE" in screen and " 1. Moscow's warning" in screen
+    term.assert_restored()
