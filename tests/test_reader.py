@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from briefing.app import BriefingApp, make_app
+from briefing.commands import BriefingCommands
 from briefing.models import Document
 from briefing.screens.help import HelpScreen
 from briefing.screens.picker import BriefingPicker
@@ -82,8 +83,8 @@ async def test_starts_collapsed_on_the_newest_briefing(default: Document) -> Non
         assert facts_shown(app)
         title = screen.sections[0].query_one(".section-title", Static)
         assert str(title.render()) == "▸ 1. Moscow's warning and a wave of strikes"
-        header = str(screen.query_one("#header", Static).render())
-        assert header.startswith("Russia vows a response") and "19 November 2024" in header
+        assert str(screen.query_one("#title", Static).render()).startswith("Russia vows a response")
+        assert str(screen.query_one("#date", Static).render()) == "19 November 2024"
 
 
 async def test_opens_the_briefing_asked_for(multi: Document) -> None:
@@ -248,8 +249,8 @@ async def test_brackets_step_through_briefings(multi: Document) -> None:
         await press(pilot, "right_square_bracket")
         assert reader(app).briefing.id == "newest-first"
         assert focused_section(app) == "one"
-        header = str(app.screen.query_one("#header", Static).render())
-        assert header.startswith("Newest, first in the file")
+        title = str(app.screen.query_one("#title", Static).render())
+        assert title == "Newest, first in the file"
         await press(pilot, "right_square_bracket", "right_square_bracket")
         assert reader(app).briefing.id == "newest-second"
         await press(pilot, "left_square_bracket")
@@ -293,8 +294,8 @@ async def test_help_lists_every_binding(default: Document) -> None:
             "Open/close",
             "Next section",
             "Previous section",
-            "Expand all",
-            "Collapse all",
+            "Expand",
+            "Collapse",
             "Facts",
             "Briefings",
             "Previous briefing",
@@ -407,7 +408,7 @@ async def test_hostile_text_shows_literally_and_runs_nothing() -> None:
         view = reader(app).sections[0]
         title = view.query_one(".section-title", Static)
         assert "[@click=app.quit]x[/]" in str(title.render())
-        header = str(app.screen.query_one("#header", Static).render())
+        header = str(app.screen.query_one("#title", Static).render())
         assert header.startswith("[@click=app.quit]x[/] [ @click=app.quit]y[/] [bold]B[/bold]")
         await pilot.click(title)
         await pilot.pause()
@@ -440,3 +441,42 @@ async def test_many_sections(tmp_path: Path) -> None:
         assert focused_section(app) == "s12"
         await press(pilot, "e")
         assert all(opened(app))
+
+
+async def test_palette_offers_themes_and_our_commands(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert any(
+            "theme" in command.title.lower() for command in app.get_system_commands(app.screen)
+        )
+        texts = [text for text, _, _ in BriefingCommands(app.screen, None).commands()]
+        assert "Expand all sections" in texts and "Collapse all sections" in texts
+        assert "Show or hide the key facts" in texts
+        assert "Section 2: The missile decision" in texts
+        assert f"Briefing: 2024-11-19 {default.briefings[0].title}" in texts
+
+
+async def test_clicking_a_fact_opens_its_section(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=WIDE) as pilot:
+        panel = app.screen.query_one(FactsPanel)
+        await pilot.pause()
+        await pilot.click(panel, offset=(3, 4))  # the second fact: the Odesa strike's dead
+        await pilot.pause(0.2)
+        assert opened(app)[0]
+        assert focused_section(app) == "escalation"
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_collapsed_overview_fits_on_one_screen(
+    default: Document, size: tuple[int, int]
+) -> None:
+    app = make_app(default)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        main = app.screen.query_one("#main")
+        bottom = main.region.bottom
+        for view in reader(app).sections:
+            assert view.region.bottom <= bottom, view.section.id
+        assert app.screen.query_one("#bottom-line").region.y >= main.region.y

@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 NARROW = 100
 """Below this many columns the facts panel leaves the side and opens over the sections."""
 
+SHORT = 32
+"""Below this many lines the layout tightens so the overview still fits on one screen."""
+
+TINY = 50
+"""Below this many columns the header keeps only the title."""
+
 FLASH_SECONDS = 1.5
 """How long a section chosen from the facts panel stays highlighted."""
 
@@ -43,8 +49,8 @@ class ReaderScreen(Screen[None]):
     """One briefing at a time; ``[`` and ``]`` and the picker change which."""
 
     BINDINGS = [
-        Binding("e", "expand_all", "Expand all"),
-        Binding("c", "collapse_all", "Collapse all"),
+        Binding("e", "expand_all", "Expand", tooltip="Open every section"),
+        Binding("c", "collapse_all", "Collapse", tooltip="Close every section"),
         Binding("f", "toggle_facts", "Facts"),
         Binding("b", "pick_briefing", "Briefings"),
         Binding("left_square_bracket", "step_briefing(-1)", "Previous briefing", show=False),
@@ -73,10 +79,9 @@ class ReaderScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         briefing = self.briefing
-        yield Static(
-            Content.assemble((briefing.title, "bold"), ("  ·  " + date_text(briefing), "dim")),
-            id="header",
-        )
+        with Horizontal(id="header"):
+            yield Static(Content(briefing.title), id="title")
+            yield Static(Content(date_text(briefing)), id="date")
         with Horizontal(id="body"):
             with VerticalScroll(id="main"):
                 if briefing.standfirst:
@@ -97,17 +102,21 @@ class ReaderScreen(Screen[None]):
                     watch.border_title = "What to watch"
                     yield watch
             yield FactsPanel(briefing.sections, briefing.key_facts)
-        yield Footer()
+        yield Footer(compact=self.narrow)
 
     def on_mount(self) -> None:
         self._focus_section(0)
 
     def on_resize(self, event: Resize) -> None:
         self.narrow = event.size.width < NARROW
+        self.set_class(event.size.height < SHORT, "-short")
+        self.set_class(event.size.width < TINY, "-tiny")
 
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "-narrow")
         self.show_facts = not narrow
+        for footer in self.query(Footer):
+            footer.compact = narrow
 
     def watch_show_facts(self, show: bool) -> None:
         self.set_class(show, "-show-facts")
