@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from briefing.models import Document
+
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "briefings.json"
 STORY = Path(__file__).resolve().parent / "fixtures" / "seed-story.txt"
@@ -92,6 +94,14 @@ def run_into_head(data_path: Path, command: str) -> subprocess.CompletedProcess[
         timeout=60,
         check=False,
     )
+
+
+@pytest.fixture(scope="session")
+def default() -> Document:
+    """The bundled briefings, loaded once."""
+    from briefing.store import load
+
+    return load(BUNDLED)
 
 
 @pytest.fixture

@@ -17,18 +17,13 @@ from briefing.screens.help import HelpScreen
 from briefing.screens.picker import BriefingPicker
 from briefing.screens.reader import ReaderScreen
 from briefing.settings import load_settings
-from briefing.store import load, parse
+from briefing.store import parse
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.section import SectionView
-from tests.conftest import BUNDLED, HOSTILE_TEXTS, hostile_document, minimal, multi_document
+from tests.conftest import HOSTILE_TEXTS, hostile_document, minimal, multi_document
 
 WIDE = (160, 45)
 NARROW = (80, 24)
-
-
-@pytest.fixture(scope="module")
-def default() -> Document:
-    return load(BUNDLED)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from markdown_it.token import Token
 
 from briefing.cells import cell_width
 from briefing.models import Briefing, Document
-from briefing.store import load, parse
+from briefing.store import parse
 from briefing.summary import FORMATS, Options, render
 from tests.conftest import (
     BUNDLED,
@@ -34,11 +34,6 @@ from tests.conftest import (
 
 ESCAPE = "\x1b"
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-
-
-@pytest.fixture(scope="module")
-def default() -> Document:
-    return load(BUNDLED)
 
 
 @pytest.fixture(scope="module")
