@@ -1,26 +1,43 @@
 """The Textual app: its key bindings, its screens, and the one factory the CLI and tests use.
 
-The app reads no briefing file: it is given loaded models. It saves one thing, the theme,
-through :mod:`briefing.settings`.
+The app reads no briefing file itself: it is given loaded models, and, to reload, a function
+that loads them again. It saves two small files through :mod:`briefing.settings`: the theme,
+and where the reader was.
 """
 
 from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from briefing.commands import BriefingCommands
+from briefing.errors import BriefingError
 from briefing.models import Document
 from briefing.screens.help import HelpScreen, help_rows
 from briefing.screens.reader import ReaderScreen
-from briefing.settings import Settings, load_settings, save_settings
+from briefing.settings import (
+    Settings,
+    State,
+    load_settings,
+    load_state,
+    save_settings,
+    save_state,
+)
+from briefing.store import signature
 
 _EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+WATCH_SECONDS = 1.0
+"""How often the data file is checked for changes: one stat() call, no reading."""
+
+Loader = Callable[[], Document]
 
 
 class BriefingApp(App[None]):
@@ -33,6 +50,7 @@ class BriefingApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("r", "reload", "Reload the file", show=False),
     ]
 
     def __init__(
@@ -41,41 +59,146 @@ class BriefingApp(App[None]):
         briefing_id: str | None = None,
         *,
         settings_path: Path | None = None,
+        state_path: Path | None = None,
+        source: Path | None = None,
+        loader: Loader | None = None,
     ) -> None:
         super().__init__()
         self.document = document
-        briefing = document.get(briefing_id) if briefing_id else None
-        self.first_briefing = briefing or document.newest()
+        self.source = source
+        self.loader = loader
         self.settings_path = settings_path
-        self.settings, self._settings_warning = (
-            load_settings(settings_path) if settings_path else (Settings(), None)
-        )
-        if self.settings.theme in self.available_themes:
-            self.theme = self.settings.theme
+        self.state_path = state_path
+        self.warnings: list[str] = []
+        self.settings = Settings()
+        self._load_settings()
+        state = self._load_state()
+        remembered = state.briefing if briefing_id is None and self._same_source(state) else None
+        chosen = document.get(briefing_id or remembered or "")
+        self.reader = ReaderScreen(document, chosen or document.newest())
+        if chosen is not None and chosen.id == remembered:
+            self.reader.restore_open = set(state.open_sections)
+        self._signature = signature(source) if source else None
+        self._reload_failed = False
+        self.exit_warning: str | None = None
+        """A problem met while closing (saving the reading state), for the CLI to print."""
+
+    def _load_settings(self) -> None:
+        if self.settings_path is None:
+            return
+        settings, warning = load_settings(self.settings_path)
+        if warning:
+            self.warnings.append(warning)
+        self.settings = settings  # first: setting the theme below calls watch_theme
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+
+    def _load_state(self) -> State:
+        if self.state_path is None:
+            return State()
+        state, warning = load_state(self.state_path)
+        if warning:
+            self.warnings.append(warning)
+        return state
+
+    def _same_source(self, state: State) -> bool:
+        return self.source is not None and state.data == str(self.source.resolve())
 
     def get_default_screen(self) -> ReaderScreen:
-        return ReaderScreen(self.document, self.first_briefing)
+        return self.reader
 
     def on_mount(self) -> None:
-        if self._settings_warning:
-            self.notify(self._settings_warning, severity="warning", markup=False)
+        for warning in self.warnings:
+            self.notify(warning, severity="warning", markup=False)
+        if self.source is not None and self.loader is not None:
+            self.set_interval(WATCH_SECONDS, self._check_source)
         if not self.is_headless:
             loop = asyncio.get_running_loop()
             for signum in _EXIT_SIGNALS:
                 loop.add_signal_handler(signum, self._exit_on_signal, signum)
 
+    # --- leaving --------------------------------------------------------------------------
+
     def _exit_on_signal(self, signum: int) -> None:
         """SIGTERM or a closed terminal: leave cleanly, so the terminal is restored."""
+        self.remember_state()
         self.exit(return_code=128 + signum)
+
+    async def action_quit(self) -> None:
+        """Quit, remembering the briefing and the sections that were open."""
+        self.remember_state()
+        self.exit()
+
+    def remember_state(self) -> None:
+        """Save where the reader is, for the next start on the same file."""
+        if self.state_path is None or self.source is None:
+            return
+        reader = self.reader
+        state = State(
+            data=str(self.source.resolve()),
+            briefing=reader.briefing.id,
+            open_sections=[view.section.id for view in reader.sections if view.expanded],
+        )
+        self.exit_warning = save_state(self.state_path, state)
+
+    # --- settings -------------------------------------------------------------------------
 
     def watch_theme(self, theme: str) -> None:
         if self.settings_path is None or theme == self.settings.theme:
             return
         self.settings = Settings(theme=theme)
         warning = save_settings(self.settings_path, self.settings)
-        if warning and warning != self._settings_warning:
-            self._settings_warning = warning
+        if warning and warning not in self.warnings:
+            self.warnings.append(warning)
             self.notify(warning, severity="warning", markup=False)
+
+    # --- live reload ----------------------------------------------------------------------
+
+    def _check_source(self) -> None:
+        assert self.source is not None
+        current = signature(self.source)
+        if current != self._signature:
+            self._signature = current
+            self.action_reload(announce=False)
+
+    def action_reload(self, announce: bool = True) -> None:
+        """Read the data file again; on a problem, keep showing the last good data."""
+        if self.loader is not None:
+            self._reload(self.loader, announce)
+
+    @work(thread=True, exclusive=True, group="reload")
+    def _reload(self, loader: Loader, announce: bool) -> None:
+        try:
+            document = loader()
+        except BriefingError as error:
+            self.call_from_thread(self._reload_problem, error)
+        else:
+            self.call_from_thread(self._reloaded, document, announce)  # type: ignore[arg-type]
+
+    async def _reloaded(self, document: Document, announce: bool) -> None:
+        recovered = self._reload_failed
+        self._reload_failed = False
+        self.document = document
+        await self.reader.show_document(document)
+        if recovered:
+            self.notify("The data file is valid again: showing its new content.", markup=False)
+        elif announce:
+            count = len(document.briefings)
+            self.notify(f"Reloaded {count} briefing{'s' * (count != 1)}.", markup=False)
+
+    def _reload_problem(self, error: BriefingError) -> None:
+        self._reload_failed = True
+        lines = error.lines()
+        shown = "\n".join(lines[:6]) + (f"\n… and {len(lines) - 6} more" if len(lines) > 6 else "")
+        self.notify(
+            shown,
+            title="The data file has a problem: still showing the last good version",
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
+
+    # --- help -----------------------------------------------------------------------------
 
     def action_help(self) -> None:
         """Show every key that works here, with what it does."""
@@ -84,10 +207,26 @@ class BriefingApp(App[None]):
 
 
 def make_app(
-    document: Document, briefing_id: str | None = None, *, settings_path: Path | None = None
+    document: Document,
+    briefing_id: str | None = None,
+    *,
+    settings_path: Path | None = None,
+    state_path: Path | None = None,
+    source: Path | None = None,
+    loader: Loader | None = None,
 ) -> BriefingApp:
-    """The app for ``document``, opened at ``briefing_id`` (default: the newest briefing).
+    """The app for ``document``, opened at ``briefing_id`` (default: where the reader was last
+    time on this file, else the newest briefing).
 
-    ``settings_path`` is where the theme is remembered; ``None`` remembers nothing (tests).
+    ``settings_path`` and ``state_path`` are where the theme and the reading state are kept
+    (``None``: nothing is kept, as in tests); ``source`` is the data file, watched for changes
+    and reloaded with ``loader``.
     """
-    return BriefingApp(document, briefing_id, settings_path=settings_path)
+    return BriefingApp(
+        document,
+        briefing_id,
+        settings_path=settings_path,
+        state_path=state_path,
+        source=source,
+        loader=loader,
+    )

@@ -36,7 +36,7 @@ PIPE_WIDTH = 80
 
 _SHOWN_IDS = 10
 _READ = "read"
-_COMMANDS = ("validate", "list", "schema", "summary", _READ)
+_COMMANDS = ("validate", "list", "schema", "summary", "search", _READ)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -118,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="only this section (repeat for more)",
     )
     _add_layout_options(summary)
+
+    search = _add_command(
+        commands, "search", _search, "find words in every briefing (exit 1 when none match)"
+    )
+    search.add_argument("query", metavar="QUERY", help="words to find (case and accents ignored)")
+    search.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
 
     validate = _add_command(
         commands, "validate", _validate, "check a briefing file and report every problem"
@@ -214,15 +222,25 @@ def _read(args: argparse.Namespace) -> int:
     briefing = _pick(document, args.id, path)
     if _interactive():
         # Textual costs a fifth of a second to import: only the reader pays for it.
+        from briefing import store
         from briefing.app import make_app
-        from briefing.settings import default_settings_path
+        from briefing.settings import default_settings_path, default_state_path
 
         # Textual sizes itself from COLUMNS and LINES when they are set, and a stale exported
         # pair would pin the reader to that size through every resize of the real terminal.
         os.environ.pop("COLUMNS", None)
         os.environ.pop("LINES", None)
-        app = make_app(document, briefing.id, settings_path=default_settings_path())
+        app = make_app(
+            document,
+            args.id,
+            settings_path=default_settings_path(),
+            state_path=default_state_path(),
+            source=path if str(path) != store.STDIN else None,
+            loader=lambda: store.load(path),
+        )
         app.run()
+        if app.exit_warning:
+            print(f"briefing: {app.exit_warning}", file=sys.stderr)
         return app.return_code or EXIT_OK
 
     from briefing.summary import Options, render
@@ -235,6 +253,30 @@ def _read(args: argparse.Namespace) -> int:
 def _interactive() -> bool:
     """Whether to start the reader: both ends a terminal, and a terminal that can draw it."""
     return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _search(args: argparse.Namespace) -> int:
+    """One line per match: briefing id, where it is, and the words around it."""
+    import json
+
+    from briefing.search import search_document, section_title
+
+    _, document = _load(args)
+    found = [
+        {
+            "briefing": briefing.id,
+            "section": hit.field.section,
+            "where": section_title(briefing, hit),
+            "field": ".".join(str(part) for part in hit.field.key),
+            "snippet": hit.snippet(),
+        }
+        for briefing, hit in search_document(document, args.query)
+    ]
+    if args.format == "json":
+        _write(iter([json.dumps(found, indent=2, ensure_ascii=False) + "\n"]))
+    else:
+        _write(f"{m['briefing']} \u203a {m['where']} \u203a {m['snippet']}\n" for m in found)
+    return EXIT_OK if found else EXIT_ERROR
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -1,8 +1,9 @@
-"""The reader's saved preferences: a small JSON file in the user's config folder.
+"""What the reader remembers: preferences (the theme) and where you were (briefing, sections).
 
-Saving is atomic (a temporary file in the same folder, then a rename), so a crash never leaves
-half a file. A missing file means defaults; a corrupt or unreadable one is ignored with a
-warning, and so is a folder that cannot be written: preferences are never worth a crash.
+Each is a small JSON file: settings in the user's config folder, reading state in the state
+folder. Saving is atomic (a temporary file in the same folder, then a rename), so a crash never
+leaves half a file. A missing file means defaults; a corrupt or unreadable one is ignored with a
+warning, and so is a folder that cannot be written: none of this is ever worth a crash.
 No Textual here; the app calls these functions.
 """
 
@@ -11,19 +12,33 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 APP_NAME = "briefing"
 SETTINGS_FILE = "settings.json"
+STATE_FILE = "state.json"
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What the reader remembers between runs."""
+    """Preferences kept between runs."""
 
     theme: str | None = None
     """The name of the Textual theme last chosen."""
+
+
+@dataclass(frozen=True)
+class State:
+    """Where the reader was when it closed, for the data file it was reading."""
+
+    data: str | None = None
+    """The data file (absolute path) this state belongs to."""
+    briefing: str | None = None
+    """The id of the briefing that was open."""
+    open_sections: list[str] = field(default_factory=list)
+    """The ids of that briefing's open sections."""
 
 
 def default_settings_path() -> Path:
@@ -33,36 +48,76 @@ def default_settings_path() -> Path:
     return user_config_path(APP_NAME, appauthor=False) / SETTINGS_FILE
 
 
+def default_state_path() -> Path:
+    """``state.json`` in the user's state folder (``$XDG_STATE_HOME/briefing`` on Linux)."""
+    from platformdirs import user_state_path
+
+    return user_state_path(APP_NAME, appauthor=False) / STATE_FILE
+
+
 def load_settings(path: Path) -> tuple[Settings, str | None]:
     """The saved settings and, when the file could not be used, a warning saying why."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, NotADirectoryError):
-        return Settings(), None
-    except (OSError, UnicodeDecodeError) as error:
-        return Settings(), f"Ignoring saved settings: cannot read {path}: {error}"
-    try:
-        data = json.loads(raw)
-        if not isinstance(data, dict):
-            raise ValueError("not a JSON object")
-        known = {field.name for field in fields(Settings)}
-        values = {key: value for key, value in data.items() if key in known}
-        theme = values.get("theme")
-        if theme is not None and not isinstance(theme, str):
-            raise ValueError("theme is not a string")
-        return Settings(**values), None
-    except (ValueError, TypeError) as error:
-        return Settings(), f"Ignoring saved settings: {path} is not valid: {error}"
+    data, warning = _load_object(path, "settings")
+    theme = data.get("theme")
+    if theme is not None and not isinstance(theme, str):
+        return Settings(), f"Ignoring saved settings: {path} is not valid: theme is not text"
+    return Settings(theme=theme), warning
+
+
+def load_state(path: Path) -> tuple[State, str | None]:
+    """The saved reading state and, when the file could not be used, a warning saying why."""
+    data, warning = _load_object(path, "reading state")
+    state = State(
+        data=data.get("data"),
+        briefing=data.get("briefing"),
+        open_sections=data.get("open_sections", []),
+    )
+    texts_ok = all(
+        value is None or isinstance(value, str) for value in (state.data, state.briefing)
+    )
+    sections_ok = isinstance(state.open_sections, list) and all(
+        isinstance(item, str) for item in state.open_sections
+    )
+    if not (texts_ok and sections_ok):
+        return State(), f"Ignoring saved reading state: {path} is not valid"
+    return state, warning
 
 
 def save_settings(path: Path, settings: Settings) -> str | None:
     """Write the settings atomically; a warning instead of an error when that fails."""
+    return _save_object(path, asdict(settings), "settings")
+
+
+def save_state(path: Path, state: State) -> str | None:
+    """Write the reading state atomically; a warning instead of an error when that fails."""
+    return _save_object(path, asdict(state), "reading state")
+
+
+def _load_object(path: Path, what: str) -> tuple[dict[str, Any], str | None]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return {}, None
+    except (OSError, UnicodeDecodeError) as error:
+        return {}, f"Ignoring saved {what}: cannot read {path}: {error}"
+    try:
+        data = json.loads(raw)
+    except ValueError as error:
+        return {}, f"Ignoring saved {what}: {path} is not valid: {error}"
+    if not isinstance(data, dict):
+        return {}, f"Ignoring saved {what}: {path} is not valid: not a JSON object"
+    return data, None
+
+
+def _save_object(path: Path, data: dict[str, Any], what: str) -> str | None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp"
+        )
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(asdict(settings), stream, indent=2)
+                json.dump(data, stream, indent=2, ensure_ascii=False)
                 stream.write("\n")
                 stream.flush()
                 os.fsync(stream.fileno())
@@ -71,5 +126,5 @@ def save_settings(path: Path, settings: Settings) -> str | None:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as error:
-        return f"Could not save settings to {path}: {error.strerror or error}"
+        return f"Could not save {what} to {path}: {error.strerror or error}"
     return None

@@ -11,6 +11,7 @@ import difflib
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -46,6 +47,16 @@ def data_path(explicit: str | None = None) -> Path:
     """The file to read: the one given, else ``$BRIEFING_DATA``, else the bundled one."""
     chosen = explicit or os.environ.get(DATA_ENV)
     return Path(chosen) if chosen else bundled_data_path()
+
+
+def signature(path: str | Path) -> tuple[int, int, int, bool] | None:
+    """What changes when the file does (modification time, size, inode), or ``None`` when it
+    cannot be seen. Cheap enough to check every second."""
+    try:
+        info = Path(path).stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino, stat.S_ISDIR(info.st_mode)
 
 
 def load(path: str | Path) -> Document:

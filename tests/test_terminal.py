@@ -168,3 +168,36 @@ def test_a_dumb_terminal_gets_the_summary(terminal: Callable[..., Terminal]) -> 
     screen = term.wait_for_text("EXITED=0")
     assert "BOTTOM LINE" in screen and " 1. Moscow's warning" in screen
     term.assert_restored()
+
+
+def test_search_timeline_and_live_reload_in_a_real_terminal(
+    terminal: Callable[..., Terminal], tmp_path: Path
+) -> None:
+    data_file = tmp_path / "b.json"
+    data_file.write_text((ROOT / "data" / "briefings.json").read_text())
+    term = terminal("--data", str(data_file), width=110, height=40)
+    term.wait_for_text("1. Moscow's warning")
+    assert "Pyongyang" not in term.screen()  # only in a closed section
+    # Keys sent in the first moments after the first paint are sometimes lost (seen only in
+    # this harness, intermittently; see the closing note of issue 5): let the reader settle.
+    time.sleep(1.0)
+    term.keys("/")
+    term.keys("-l", "Pyongyang")
+    screen = term.wait_for_text("1/1")
+    assert "Pyongyang" in screen.split("Search")[0]  # shown in the opened section
+    term.keys("Escape")
+    time.sleep(0.3)  # an escape followed at once by a key reads as alt+key
+    term.keys("t")
+    screen = term.wait_for_text("Russia invades Ukraine.")
+    assert "2022-02-24" in screen
+    term.keys("Escape")
+    time.sleep(0.3)
+    text = data_file.read_text()
+    data_file.write_text(text.replace("Russia vows a response", "EDITED: Russia vows a response"))
+    term.wait_for_text("EDITED: Russia vows")
+    data_file.write_text(text[:200])  # cut short: invalid JSON
+    screen = term.wait_for_text("invalid")
+    assert "problem" in screen and "EDITED: Russia vows" in screen
+    term.keys("q")
+    term.wait_for_text("EXITED=0")
+    term.assert_restored()

@@ -12,18 +12,27 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from briefing.models import Briefing, Document
+from briefing.search import fold_query, search_briefing, section_title
 
 
-def briefing_prompt(briefing: Briefing) -> Content:
-    """``2024-11-19  Title``: the date, then the title, never parsed as markup."""
+def briefing_prompt(briefing: Briefing, where: str | None = None) -> Content:
+    """``2024-11-19  Title``, and where the filter matched inside it; never parsed as markup."""
     date = briefing.published.isoformat()
-    return Content(f"{date}  {briefing.title}").stylize("dim", 0, len(date))
+    prompt = Content(f"{date}  {briefing.title}").stylize("dim", 0, len(date))
+    if where:
+        prompt = Content.assemble(prompt, "\n", (f"            found in: {where}", "dim italic"))
+    return prompt
 
 
-def matches(briefing: Briefing, words: list[str]) -> bool:
-    """Whether every word of the filter is in the briefing's date, id or title."""
-    haystack = f"{briefing.published.isoformat()} {briefing.id} {briefing.title}".casefold()
-    return all(word in haystack for word in words)
+def matches(briefing: Briefing, query: str) -> tuple[bool, str | None]:
+    """Whether the briefing matches the filter, and where in its text when not in its date, id
+    or title: every word in those, or the whole filter anywhere in its text."""
+    words = fold_query(query).split()
+    heading = fold_query(f"{briefing.published.isoformat()} {briefing.id} {briefing.title}")
+    if all(word in heading for word in words):
+        return True, None
+    hits = search_briefing(briefing, query)
+    return (True, section_title(briefing, hits[0])) if hits else (False, None)
 
 
 class BriefingPicker(ModalScreen[str | None]):
@@ -45,25 +54,30 @@ class BriefingPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Input(placeholder="Type to filter by date or title", id="picker-filter")
+            yield Input(placeholder="Type to filter: date, title or any words", id="picker-filter")
             yield OptionList(id="picker-list")
 
     def on_mount(self) -> None:
         self.query_one("#picker", Vertical).border_title = "Briefings"
-        self._fill([])
+        self._fill("")
         self.query_one(Input).focus()
 
-    def _fill(self, words: list[str]) -> None:
+    def _fill(self, query: str) -> None:
         options = self.query_one("#picker-list", OptionList)
         options.clear_options()
-        shown = [b for b in self.ordered if matches(b, words)]
-        options.add_options([Option(briefing_prompt(b), id=b.id) for b in shown])
-        ids = [b.id for b in shown]
-        options.highlighted = ids.index(self.current_id) if self.current_id in ids else 0
+        shown = []
+        for briefing in self.ordered:
+            found, where = matches(briefing, query)
+            if found:
+                shown.append(Option(briefing_prompt(briefing, where), id=briefing.id))
+        options.add_options(shown)
+        ids = [option.id for option in shown]
+        if ids:
+            options.highlighted = ids.index(self.current_id) if self.current_id in ids else 0
 
     @on(Input.Changed)
     def _filter(self, event: Input.Changed) -> None:
-        self._fill(event.value.casefold().split())
+        self._fill(event.value)
 
     @on(Input.Submitted)
     def _submit(self) -> None:

@@ -12,10 +12,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from briefing.models import Briefing, Document
+from briefing.search import Hit, search_briefing
 from briefing.widgets.facts import FactsPanel
+from briefing.widgets.highlight import Marker, marker, plain
 from briefing.widgets.section import SectionView
 
 if TYPE_CHECKING:
@@ -48,11 +50,22 @@ def date_text(briefing: Briefing) -> str:
 class ReaderScreen(Screen[None]):
     """One briefing at a time; ``[`` and ``]`` and the picker change which."""
 
+    AUTO_FOCUS = None
+    """The screen places focus itself, at once; Textual's deferred auto-focus could take it
+    back from the search input when keys come quickly after the start."""
+
     BINDINGS = [
         Binding("e", "expand_all", "Expand", tooltip="Open every section"),
         Binding("c", "collapse_all", "Collapse", tooltip="Close every section"),
         Binding("f", "toggle_facts", "Facts"),
-        Binding("b", "pick_briefing", "Briefings"),
+        Binding("b", "pick_briefing", "Briefings", show=False),
+        Binding("slash", "start_search", "Search", key_display="/"),
+        Binding("n", "next_match", "Next match", show=False),
+        Binding("N", "previous_match", "Previous match", show=False),
+        Binding("escape", "clear_search", "Clear the search", show=False),
+        Binding("t", "timeline", "Timeline"),
+        Binding("s", "sources", "Sources", show=False),
+        Binding("y", "copy_summary", "Copy summary", show=False),
         Binding("left_square_bracket", "step_briefing(-1)", "Previous briefing", show=False),
         Binding("right_square_bracket", "step_briefing(1)", "Next briefing", show=False),
         Binding("tab", "switch_pane", "Sections ⇄ facts", show=False),
@@ -74,6 +87,14 @@ class ReaderScreen(Screen[None]):
         self.document = document
         self.briefing = briefing
         self._last_section: str | None = None
+        self.hits: list[Hit] = []
+        """The matches of the search in progress, in reading order."""
+        self.current: int | None = None
+        """Which of :attr:`hits` is the current one."""
+        self._opened_by_search: set[str] = set()
+        self.restore_open: set[str] = set()
+        """Sections to open when the screen is (re)composed: at start, those open when the
+        reader last closed; on a reload, those open before it."""
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -89,11 +110,11 @@ class ReaderScreen(Screen[None]):
                 bottom_line = Static(Content(briefing.bottom_line), id="bottom-line")
                 bottom_line.border_title = "Bottom line"
                 yield bottom_line
-                quotes = briefing.quotes
+                quotes = list(enumerate(briefing.quotes))
                 for number, section in enumerate(briefing.sections, 1):
-                    yield SectionView(
-                        number, section, [q for q in quotes if q.section == section.id]
-                    )
+                    mine = [(i, q) for i, q in quotes if q.section == section.id]
+                    is_open = section.id in self.restore_open
+                    yield SectionView(number, section, mine, expanded=is_open)
                 if briefing.watch:
                     watch = Static(
                         Content("\n").join(Content(f"• {item}") for item in briefing.watch),
@@ -102,9 +123,13 @@ class ReaderScreen(Screen[None]):
                     watch.border_title = "What to watch"
                     yield watch
             yield FactsPanel(briefing.sections, briefing.key_facts)
+        with Horizontal(id="search"):
+            yield Input(placeholder="Search this briefing", id="search-input")
+            yield Static(id="search-count")
         yield Footer(compact=self.narrow)
 
     def on_mount(self) -> None:
+        self.restore_open = set()
         self._focus_section(0)
 
     def on_resize(self, event: Resize) -> None:
@@ -140,7 +165,8 @@ class ReaderScreen(Screen[None]):
         if not views:
             return
         view = views[max(0, min(index, len(views) - 1))]
-        view.focus(scroll_visible=not top)
+        # At once, not on the next refresh, so no key typed meanwhile goes to the old focus.
+        self.set_focus(view, scroll_visible=not top)
         if top:
             view.bring_to_top()
 
@@ -208,14 +234,189 @@ class ReaderScreen(Screen[None]):
         view.add_class("-flash")
         self.set_timer(FLASH_SECONDS, lambda: view.remove_class("-flash"))
 
+    # --- search --------------------------------------------------------------------------
+
+    @property
+    def searching(self) -> bool:
+        """Whether a search is in progress (the search bar shows)."""
+        return self.has_class("-searching")
+
+    def action_start_search(self) -> None:
+        """Open the search bar: matches are found and shown as you type."""
+        self.add_class("-searching")
+        # Shown and focused at once, not on the next refresh: keys typed straight after the
+        # slash (fast typing, a paste) must land in the input, not run as commands.
+        self.query_one("#search").display = True
+        self.set_focus(self.query_one("#search-input", Input))
+
+    @on(Input.Changed, "#search-input")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @on(Input.Submitted, "#search-input")
+    def _search_submitted(self) -> None:
+        self.action_next_match()
+
+    def run_search(self, query: str) -> None:
+        """Find ``query``, open the sections that hold it, and show the first match."""
+        self.hits = search_briefing(self.briefing, query)
+        self.current = 0 if self.hits else None
+        holding = {hit.field.key[1] for hit in self.hits if hit.field.key[0] == "section"}
+        for view in self.sections:
+            section_id = view.section.id
+            if section_id in holding and not view.expanded:
+                view.expanded = True
+                self._opened_by_search.add(section_id)
+            elif section_id not in holding and section_id in self._opened_by_search:
+                # Opened for an earlier keystroke's matches: close it again.
+                view.expanded = False
+                self._opened_by_search.discard(section_id)
+        self._show_current(query)
+
+    def action_next_match(self) -> None:
+        """Go to the next match (after the last, the first)."""
+        self._step_match(1)
+
+    def action_previous_match(self) -> None:
+        """Go to the previous match (before the first, the last)."""
+        self._step_match(-1)
+
+    def _step_match(self, step: int) -> None:
+        if not self.hits:
+            return
+        self.current = ((self.current or 0) + step) % len(self.hits)
+        self._show_current(self.query_one("#search-input", Input).value)
+
+    def action_clear_search(self) -> None:
+        """Close the search: no more highlights."""
+        search_input = self.query_one("#search-input", Input)
+        had_focus = search_input.has_focus
+        self.hits, self.current = [], None
+        self._opened_by_search.clear()  # what the search opened stays open: you were reading it
+        self.remove_class("-searching")
+        self.query_one("#search").display = False
+        with search_input.prevent(Input.Changed):
+            search_input.value = ""
+        self._mark(plain)
+        self.query_one("#search-count", Static).update("")
+        if had_focus or self.focused is None:
+            self._focus_section(self._section_index(self._last_section))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next_match", "previous_match"):
+            return bool(self.hits) or None
+        if action == "clear_search":
+            return self.searching
+        return True
+
+    def _show_current(self, query: str) -> None:
+        hit = self.hits[self.current] if self.current is not None else None
+        self._mark(marker(query, hit) if query.strip() else plain)
+        count = self.query_one("#search-count", Static)
+        if not query.strip():
+            count.update("")
+        elif hit is None:
+            count.update(Content("no match"))
+        else:
+            count.update(Content(f"{(self.current or 0) + 1}/{len(self.hits)}"))
+        if hit is not None:
+            self._reveal(hit)
+        self.refresh_bindings()
+
+    def _mark(self, mark: Marker) -> None:
+        briefing = self.briefing
+        self.query_one("#title", Static).update(mark(("title",), briefing.title))
+        if briefing.standfirst:
+            self.query_one("#standfirst", Static).update(mark(("standfirst",), briefing.standfirst))
+        self.query_one("#bottom-line", Static).update(mark(("bottom_line",), briefing.bottom_line))
+        for view in self.sections:
+            view.mark(mark)
+        self.query_one(FactsPanel).mark(mark)
+
+    def _reveal(self, hit: Hit) -> None:
+        """Scroll to a match: open its section, or show its fact in the panel."""
+        key = hit.field.key
+        main = self.query_one("#main", VerticalScroll)
+        if key[0] == "section":
+            view = self.sections[self._section_index(str(key[1]))]
+            view.expanded = True
+            target = view.part(key)
+            self.call_after_refresh(main.scroll_to_widget, target, animate=False, center=True)
+        elif key[0] == "fact":
+            self.show_facts = True
+            self.query_one(FactsPanel).show_fact(int(key[1]))
+        elif key[0] != "title":
+            self.call_after_refresh(main.scroll_home, animate=False)
+
+    # --- timeline, sources, copy --------------------------------------------------------
+
+    def action_timeline(self) -> None:
+        """The dated events, in order; choosing one opens its section."""
+        from briefing.screens.timeline import TimelineScreen
+
+        def chosen(section_id: str | None) -> None:
+            if section_id is not None:
+                self.open_section_by_id(section_id)
+
+        self.app.push_screen(TimelineScreen(self.briefing), chosen)
+
+    def action_sources(self) -> None:
+        """Where the information comes from; ``o`` opens a source's address."""
+        from briefing.screens.sources import SourcesScreen
+
+        self.app.push_screen(SourcesScreen(self.briefing))
+
+    def action_copy_summary(self) -> None:
+        """Copy the text summary of this briefing to the clipboard."""
+        from briefing.summary import Options, render
+
+        text = "".join(render([self.briefing], "text", Options(width=80)))
+        self.app.copy_to_clipboard(text)
+        self.notify("Copied the summary of this briefing to the clipboard.", markup=False)
+
     # --- briefings ------------------------------------------------------------------------
 
     async def show_briefing(self, briefing: Briefing) -> None:
         """Replace the briefing on screen."""
         self.briefing = briefing
         self._last_section = None
+        self.hits, self.current = [], None
+        self._opened_by_search.clear()
+        self.remove_class("-searching")
         await self.recompose()
         self._focus_section(0)
+
+    async def show_document(self, document: Document) -> None:
+        """Show a reloaded file, keeping the briefing, its open sections, the focused section,
+        the scroll position and the search, wherever they still exist."""
+        main = self.query_one("#main", VerticalScroll)
+        scroll_y = main.scroll_y
+        open_ids = {view.section.id for view in self.sections if view.expanded}
+        focused = self._last_section
+        query = self.query_one("#search-input", Input).value if self.searching else ""
+        search_focused = self.query_one("#search-input", Input).has_focus
+        self.document = document
+        same = document.get(self.briefing.id)
+        self.briefing = same or document.newest()
+        self.hits, self.current = [], None
+        self._opened_by_search.clear()
+        self.restore_open = open_ids if same is not None else set()
+        await self.recompose()
+        self.restore_open = set()
+        self._last_section = focused if same is not None else None
+        self._focus_section(self._section_index(self._last_section))
+        if same is not None:
+            main = self.query_one("#main", VerticalScroll)
+            self.call_after_refresh(main.scroll_to, y=scroll_y, animate=False)
+        if query:
+            search_input = self.query_one("#search-input", Input)
+            self.add_class("-searching")
+            self.query_one("#search").display = True
+            with search_input.prevent(Input.Changed):
+                search_input.value = query
+            if search_focused:
+                search_input.focus()
+            self.run_search(query)
 
     async def action_step_briefing(self, step: int) -> None:
         """Go to the previous (-1) or next (1) briefing in the file."""
@@ -247,3 +448,7 @@ class ReaderScreen(Screen[None]):
         yield "Expand all sections", "expand_all"
         yield "Collapse all sections", "collapse_all"
         yield "Show or hide the key facts", "toggle_facts"
+        yield "Search this briefing", "start_search"
+        yield "Timeline", "timeline"
+        yield "Sources", "sources"
+        yield "Copy the summary to the clipboard", "copy_summary"

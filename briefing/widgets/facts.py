@@ -11,6 +11,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from briefing.models import KeyFact, Section
+from briefing.widgets.highlight import Marker, plain
 
 STATUS_STYLE = {
     "confirmed": "bold $text-success on $success-muted",
@@ -22,14 +23,14 @@ STATUS_STYLE = {
 BADGE_WIDTH = max(len(status) for status in STATUS_STYLE)
 
 
-def fact_prompt(fact: KeyFact) -> Content:
+def fact_prompt(fact: KeyFact, index: int, mark: Marker = plain) -> Content:
     """The status as a word-badge and the value, prominent; then the label."""
     return Content.assemble(
         (f" {fact.status.upper():<{BADGE_WIDTH}} ", STATUS_STYLE[fact.status]),
         " ",
-        (fact.value, "bold"),
+        mark(("fact", index, "value"), fact.value).stylize("bold"),
         "\n",
-        (fact.label, "dim"),
+        mark(("fact", index, "label"), fact.label).stylize("dim"),
     )
 
 
@@ -50,21 +51,34 @@ class FactsPanel(OptionList):
 
     def __init__(self, sections: Sequence[Section], facts: Sequence[KeyFact]) -> None:
         self.facts: dict[str, KeyFact] = {}
+        self.indexes: dict[str, int] = {}
         options: list[Option | None] = []
         for number, section in enumerate(sections, 1):
-            group = [fact for fact in facts if fact.section == section.id]
+            group = [(i, fact) for i, fact in enumerate(facts) if fact.section == section.id]
             if not group:
                 continue
             if options:
                 options.append(None)
             title = Content.assemble((f"{number}. ", "bold"), (section.title, "bold"))
             options.append(Option(title, disabled=True))
-            for fact in group:
-                option_id = f"fact-{len(self.facts)}"
+            for index, fact in group:
+                option_id = f"fact-{index}"
                 self.facts[option_id] = fact
-                options.append(Option(fact_prompt(fact), id=option_id))
+                self.indexes[option_id] = index
+                options.append(Option(fact_prompt(fact, index), id=option_id))
         super().__init__(*options, id="facts")
         self.border_title = "Key facts"
+
+    def mark(self, marker: Marker) -> None:
+        """Show search highlights (or, with :func:`plain`, none)."""
+        for option_id, fact in self.facts.items():
+            self.replace_option_prompt(
+                option_id, fact_prompt(fact, self.indexes[option_id], marker)
+            )
+
+    def show_fact(self, index: int) -> None:
+        """Move the cursor to the fact with this index in the briefing."""
+        self.highlighted = self.get_option_index(f"fact-{index}")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

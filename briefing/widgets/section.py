@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import ScrollableContainer
+from textual.containers import ScrollableContainer, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
@@ -15,27 +15,11 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from briefing.models import Quote, Section
+from briefing.search import Key
+from briefing.widgets.highlight import Marker, plain
 
 OPEN_MARK = "▾"
 CLOSED_MARK = "▸"
-
-
-def section_body(section: Section, quotes: Sequence[Quote]) -> Content:
-    """The paragraphs, then the quotes with who said them, as plain (never markup) content."""
-    parts: list[Content | str | tuple[str, str]] = []
-    for paragraph in section.paragraphs:
-        if parts:
-            parts.append("\n\n")
-        parts.append(Content(paragraph))
-    for quote in quotes:
-        attribution = ", ".join(part for part in (quote.speaker, quote.role, quote.date) if part)
-        parts += [
-            "\n\n",
-            (f"\u201c{quote.text}\u201d", "italic"),
-            "\n",
-            (f"\u2014 {attribution}", "dim"),
-        ]
-    return Content.assemble(*parts)
 
 
 class SectionView(Widget, can_focus=True):
@@ -68,21 +52,69 @@ class SectionView(Widget, can_focus=True):
             self.view = view
             self.step = step
 
-    def __init__(self, number: int, section: Section, quotes: Sequence[Quote]) -> None:
-        super().__init__(id=f"section-{section.id}", classes="section")
+    def __init__(
+        self,
+        number: int,
+        section: Section,
+        quotes: Sequence[tuple[int, Quote]],
+        *,
+        expanded: bool = False,
+    ) -> None:
+        """``quotes`` are this section's quotes with their index among the briefing's quotes."""
+        classes = "section -open" if expanded else "section"
+        super().__init__(id=f"section-{section.id}", classes=classes)
+        self.set_reactive(SectionView.expanded, expanded)
         self.number = number
         self.section = section
         self.quotes = list(quotes)
         self._keep_at_top = False
+        self._mark: Marker = plain
+
+    def _key(self, *parts: str | int) -> Key:
+        return ("section", self.section.id, *parts)
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), classes="section-title")
-        yield Static(Content(self.section.summary), classes="section-summary")
-        yield Static(section_body(self.section, self.quotes), classes="section-body")
+        yield Static(self._summary(), classes="section-summary")
+        with Vertical(classes="section-body"):
+            for index, paragraph in enumerate(self.section.paragraphs):
+                yield Static(self._mark(self._key("paragraph", index), paragraph), classes="part")
+            for index, quote in self.quotes:
+                yield Static(self._quote(index, quote), classes="part quote")
 
     def _title(self) -> Content:
-        mark = OPEN_MARK if self.expanded else CLOSED_MARK
-        return Content.assemble(f"{mark} {self.number}. ", Content(self.section.title))
+        state = OPEN_MARK if self.expanded else CLOSED_MARK
+        title = self._mark(self._key("title"), self.section.title)
+        return Content.assemble(f"{state} {self.number}. ", title)
+
+    def _summary(self) -> Content:
+        return self._mark(self._key("summary"), self.section.summary)
+
+    def _quote(self, index: int, quote: Quote) -> Content:
+        attribution = ", ".join(part for part in (quote.speaker, quote.role, quote.date) if part)
+        text = self._mark(self._key("quote", index), quote.text).stylize("italic")
+        return Content.assemble("\u201c", text, "\u201d\n", (f"\u2014 {attribution}", "dim"))
+
+    def part(self, key: Key) -> Widget:
+        """The widget that shows the text with this search key (the section for its title)."""
+        parts = list(self.query(".part"))
+        if key[2] == "paragraph":
+            return parts[int(key[3])]
+        if key[2] == "quote":
+            indexes = [index for index, _ in self.quotes]
+            return parts[len(self.section.paragraphs) + indexes.index(int(key[3]))]
+        return self
+
+    def mark(self, marker: Marker) -> None:
+        """Show search highlights (or, with :func:`plain`, none)."""
+        self._mark = marker
+        self.query_one(".section-title", Static).update(self._title())
+        self.query_one(".section-summary", Static).update(self._summary())
+        parts = list(self.query(".part").results(Static))
+        for index, paragraph in enumerate(self.section.paragraphs):
+            parts[index].update(marker(self._key("paragraph", index), paragraph))
+        for offset, (index, quote) in enumerate(self.quotes):
+            parts[len(self.section.paragraphs) + offset].update(self._quote(index, quote))
 
     def watch_expanded(self, expanded: bool) -> None:
         self.set_class(expanded, "-open")

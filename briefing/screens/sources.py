@@ -1,0 +1,74 @@
+"""The sources: each with its note and address; ``o`` opens the address in the browser."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from briefing.models import Briefing, Source
+
+WEB_SCHEMES = ("http://", "https://")
+
+
+class SourcesScreen(ModalScreen[None]):
+    """Where the briefing's information comes from."""
+
+    BINDINGS = [
+        Binding("o", "open_source", "Open in browser"),
+        Binding("escape,s,q", "close", "Close"),
+    ]
+
+    def __init__(self, briefing: Briefing) -> None:
+        super().__init__()
+        self.sources = list(briefing.sources)
+
+    def compose(self) -> ComposeResult:
+        options = [
+            Option(self._prompt(source), id=f"source-{index}")
+            for index, source in enumerate(self.sources)
+        ]
+        yield OptionList(*options, id="sources")
+
+    @staticmethod
+    def _prompt(source: Source) -> Content:
+        parts: list[Content | str | tuple[str, str]] = [(source.name, "bold")]
+        if source.note:
+            parts += ["\n", Content(source.note)]
+        parts += ["\n", (source.url or "(no address)", "dim underline" if source.url else "dim")]
+        return Content.assemble(*parts)
+
+    def on_mount(self) -> None:
+        sources = self.query_one("#sources", OptionList)
+        sources.border_title = "Sources"
+        sources.border_subtitle = "o or enter: open in browser · escape: close"
+        if not self.sources:
+            sources.add_option(Option(Content("This briefing lists no sources."), disabled=True))
+
+    def _selected(self) -> Source | None:
+        sources = self.query_one("#sources", OptionList)
+        if sources.highlighted is None or not self.sources:
+            return None
+        return self.sources[sources.highlighted]
+
+    def action_open_source(self) -> None:
+        """Open the highlighted source's address (http and https only) in the browser."""
+        source = self._selected()
+        if source is None:
+            return
+        if source.url is None or not source.url.lower().startswith(WEB_SCHEMES):
+            self.notify("This source has no web address.", markup=False)
+            return
+        self.app.open_url(source.url)
+        self.notify("Opened the source in the browser.", markup=False)
+
+    @on(OptionList.OptionSelected, "#sources")
+    def _chosen(self) -> None:
+        self.action_open_source()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,59 @@
+"""The timeline: every dated event in date order; choosing one opens its section."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from briefing.models import Briefing, TimelineEvent
+
+
+def date_order(event: TimelineEvent) -> str:
+    """Sort key: a month-only date (``2024-11``) comes at the start of its month."""
+    return event.date if len(event.date) == 10 else f"{event.date}-00"
+
+
+class TimelineScreen(ModalScreen[str | None]):
+    """The briefing's events, oldest first. Enter opens the event's section."""
+
+    BINDINGS = [Binding("escape,t,q", "close", "Close")]
+
+    def __init__(self, briefing: Briefing) -> None:
+        super().__init__()
+        self.briefing = briefing
+        self.events = sorted(briefing.timeline, key=date_order)
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for index, event in enumerate(self.events):
+            section = self.briefing.section(event.section) if event.section else None
+            parts: list[Content | str | tuple[str, str]] = [(event.date, "bold")]
+            if section is not None:
+                parts += [("  \u00b7  " + section.title, "dim")]
+            parts += ["\n", Content(event.event)]
+            options.append(Option(Content.assemble(*parts), id=f"event-{index}"))
+        yield OptionList(*options, id="timeline")
+
+    def on_mount(self) -> None:
+        timeline = self.query_one("#timeline", OptionList)
+        timeline.border_title = "Timeline"
+        timeline.border_subtitle = "enter: go to the section · escape: close"
+        if not self.events:
+            timeline.add_option(
+                Option(Content("This briefing has no dated events."), disabled=True)
+            )
+
+    @on(OptionList.OptionSelected, "#timeline")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        chosen = self.events[int(event.option.id.removeprefix("event-"))]
+        self.dismiss(chosen.section)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

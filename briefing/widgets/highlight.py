@@ -1,0 +1,37 @@
+"""Search highlights on data text: every match marked, the current one marked more strongly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.content import Content
+
+from briefing.search import Hit, Key, spans
+
+MATCH_STYLE = "bold $text on $warning-muted"
+CURRENT_STYLE = "bold $background on $warning"
+
+Marker = Callable[[Key, str], Content]
+"""Turns a field's text into content, given the field's search key."""
+
+
+def plain(key: Key, text: str) -> Content:
+    """No search: the text as it is (never parsed as markup)."""
+    return Content(text)
+
+
+def marker(query: str, current: Hit | None) -> Marker:
+    """A marker that highlights ``query`` wherever it occurs, and ``current`` above the rest."""
+
+    def mark(key: Key, text: str) -> Content:
+        content = Content(text)
+        for start, end in spans(text, query):
+            is_current = (
+                current is not None
+                and current.field.key == key
+                and (current.start, current.end) == (start, end)
+            )
+            content = content.stylize(CURRENT_STYLE if is_current else MATCH_STYLE, start, end)
+        return content
+
+    return mark

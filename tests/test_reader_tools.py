@@ -1,0 +1,302 @@
+"""The reader's tools (Pilot): search, timeline, sources, copy, live reload, remembered state."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, OptionList, Static
+
+from briefing.app import BriefingApp, make_app
+from briefing.models import Document
+from briefing.screens.picker import BriefingPicker
+from briefing.screens.reader import ReaderScreen
+from briefing.screens.sources import SourcesScreen
+from briefing.screens.timeline import TimelineScreen
+from briefing.store import load, parse
+from briefing.widgets.facts import FactsPanel
+from briefing.widgets.highlight import CURRENT_STYLE, MATCH_STYLE
+from briefing.widgets.section import SectionView
+from tests.conftest import BUNDLED, minimal, multi_document, write_json
+
+SIZE = (100, 40)
+
+
+def reader(app: BriefingApp) -> ReaderScreen:
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen
+
+
+def counter(app: BriefingApp) -> str:
+    return str(reader(app).query_one("#search-count", Static).render())
+
+
+def opened(app: BriefingApp) -> list[bool]:
+    return [view.expanded for view in reader(app).sections]
+
+
+def styles_in(widget: Static) -> set[str]:
+    content = widget.render()
+    return {str(span.style) for span in getattr(content, "spans", [])}
+
+
+def notifications(app: BriefingApp) -> list[str]:
+    messages: list[str] = []
+    notify = app.notify
+
+    def record(message: str, **options: Any) -> None:
+        messages.append(message)
+        notify(message, **options)
+
+    app.notify = record  # type: ignore[method-assign]
+    return messages
+
+
+async def test_search_as_you_type_opens_sections_and_counts(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"pyongyang")
+        await pilot.pause()
+        assert counter(app) == "1/1"
+        assert opened(app) == [False, False, True, False]  # only the section holding it
+        paragraph = reader(app).sections[2].query(".part").first(Static)
+        assert CURRENT_STYLE in styles_in(paragraph)
+
+
+async def test_next_previous_and_escape(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"kursk")
+        await pilot.pause()
+        total = int(counter(app).split("/")[1])
+        assert counter(app) == f"1/{total}" and total >= 5
+        await pilot.press("enter")
+        await pilot.pause()
+        assert counter(app) == f"2/{total}"
+        await pilot.press("tab")  # leave the input: n and N now move between matches
+        await pilot.press("n", "n")
+        await pilot.pause()
+        assert counter(app) == f"4/{total}"
+        await pilot.press("N")
+        await pilot.pause()
+        assert counter(app) == f"3/{total}"
+        title = reader(app).sections[2].query_one(".section-title", Static)
+        assert MATCH_STYLE in styles_in(title) or CURRENT_STYLE in styles_in(title)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not reader(app).searching
+        assert reader(app).hits == []
+        assert counter(app) == ""
+        assert not styles_in(title) & {MATCH_STYLE, CURRENT_STYLE}
+        await pilot.press("n")  # no search: n does nothing
+        assert not reader(app).searching
+
+
+async def test_search_ignores_case_and_accents(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"ODÉSA")
+        await pilot.pause()
+        assert counter(app).endswith("/3")
+        search = reader(app).query_one("#search-input", Input)
+        search.value = "no such words"
+        await pilot.pause()
+        assert counter(app) == "no match"
+
+
+async def test_search_finds_key_facts_in_the_panel(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", *"atacms range")
+        await pilot.pause()
+        assert counter(app) == "1/1"
+        panel = app.screen.query_one(FactsPanel)
+        assert panel.display
+        index = [f.label for f in default.briefings[0].key_facts].index("ATACMS range")
+        assert panel.highlighted == panel.get_option_index(f"fact-{index}")
+
+
+async def test_timeline_in_date_order_and_jump(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen)
+        dates = [event.date for event in screen.events]
+        assert dates[0] == "2022-02-24" and dates[-1] == "2025-01-20"
+        assert dates.index("2024-11") < dates.index("2024-11-05")  # a month sits at its start
+        assert dates == sorted(dates, key=lambda d: d if len(d) == 10 else d + "-00")
+        await pilot.press("down", "down", "down")  # 2024-11-05: the election
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ReaderScreen)
+        assert opened(app) == [False, False, False, True]
+        assert isinstance(app.focused, SectionView) and app.focused.section.id == "trump"
+
+
+async def test_sources_open_only_web_addresses(tmp_path: Path) -> None:
+    data = minimal()
+    data["briefings"][0]["sources"].append({"name": "Print only"})
+    app = make_app(parse(json.dumps(data)))
+    opened_urls: list[str] = []
+    app.open_url = lambda url, **_: opened_urls.append(url)  # type: ignore[method-assign]
+    messages = notifications(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcesScreen)
+        await pilot.press("o")
+        assert opened_urls == ["https://example.org/story"]
+        await pilot.press("down", "o")
+        await pilot.pause()
+        assert opened_urls == ["https://example.org/story"]
+        assert "This source has no web address." in messages
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_copy_puts_the_text_summary_on_the_clipboard(default: Document) -> None:
+    app = make_app(default)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    messages = notifications(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("y")
+        await pilot.pause()
+    assert copied[0].startswith("Russia vows a response if US long-range missiles hit its soil\n")
+    assert "KEY FACTS" in copied[0] and "\x1b" not in copied[0]
+    assert messages == ["Copied the summary of this briefing to the clipboard."]
+
+
+async def test_picker_searches_the_whole_text(tmp_path: Path) -> None:
+    data = multi_document()
+    data["briefings"][0]["sections"][1]["paragraphs"] = ["A word only here: zeppelin."]
+    app = make_app(parse(json.dumps(data)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b", *"zeppelin")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, BriefingPicker)
+        options = picker.query_one("#picker-list", OptionList)
+        assert options.option_count == 1
+        prompt = str(options.get_option_at_index(0).prompt)
+        assert prompt.startswith("2023-05-01  An older briefing")
+        assert "found in: Section two" in prompt
+
+
+# --- live reload ---------------------------------------------------------------------------
+
+
+def reloading_app(path: Path, briefing_id: str | None = None, **options: Any) -> BriefingApp:
+    return make_app(load(path), briefing_id, source=path, loader=lambda: load(path), **options)
+
+
+async def wait_until(pilot: Any, condition: Any, seconds: float = 5.0) -> None:
+    for _ in range(int(seconds / 0.1)):
+        if condition():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("the condition never held")
+
+
+async def test_live_reload_keeps_place_and_survives_bad_files(tmp_path: Path) -> None:
+    path = tmp_path / "briefings.json"
+    shutil.copy(BUNDLED, path)
+    app = reloading_app(path)
+    messages = notifications(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "4")
+        await pilot.pause()
+        title = lambda: str(app.screen.query_one("#title", Static).render())  # noqa: E731
+        # A valid edit shows within a second or two, keeping the open sections.
+        data = json.loads(path.read_text())
+        data["briefings"][0]["title"] = "An edited title"
+        write_json(path, data)
+        await wait_until(pilot, lambda: title() == "An edited title")
+        assert opened(app) == [False, True, False, True]
+        # An invalid edit keeps the last good data and says where the problem is.
+        path.write_text('{"schema_version": 1,')
+        await wait_until(
+            pilot, lambda: any("still showing" in m or "invalid JSON" in m for m in messages)
+        )
+        assert any(f"{path}:1:" in m and "invalid JSON" in m for m in messages)
+        assert title() == "An edited title"
+        # A deleted file too; restoring it recovers by itself.
+        path.unlink()
+        await wait_until(pilot, lambda: any("no such file" in m for m in messages))
+        assert title() == "An edited title"
+        data["briefings"][0]["title"] = "Restored"
+        write_json(path, data)
+        await wait_until(pilot, lambda: title() == "Restored")
+        assert any("valid again" in m for m in messages)
+        assert opened(app) == [False, True, False, True]
+    assert json.loads(path.read_text())["briefings"][0]["title"] == "Restored"  # never written
+
+
+async def test_r_reloads_by_hand(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "b.json", minimal())
+    app = make_app(load(path), loader=lambda: load(path))  # no watching: only r
+    messages = notifications(app)
+    async with app.run_test(size=SIZE) as pilot:
+        data = minimal()
+        data["briefings"][0]["title"] = "By hand"
+        write_json(path, data)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: "Reloaded 1 briefing." in messages)
+        assert str(app.screen.query_one("#title", Static).render()) == "By hand"
+
+
+# --- remembered state ----------------------------------------------------------------------
+
+
+async def test_state_comes_back_at_the_next_start(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "multi.json", multi_document())
+    state = tmp_path / "state" / "state.json"
+    app = reloading_app(path, state_path=state)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("left_square_bracket")  # from the newest to the older one
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.press("q")
+        await pilot.pause()
+    saved = json.loads(state.read_text())
+    assert saved["briefing"] == "older" and saved["open_sections"] == ["two"]
+    again = reloading_app(path, state_path=state)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert reader(again).briefing.id == "older"
+        assert opened(again) == [False, True]
+    asked = reloading_app(path, "newest-second", state_path=state)
+    async with asked.run_test(size=SIZE):
+        assert reader(asked).briefing.id == "newest-second"  # an id on the command line wins
+
+
+@pytest.mark.parametrize("content", ["{broken", '{"briefing": 5}', '["x"]'])
+async def test_corrupt_state_is_ignored_with_a_warning(tmp_path: Path, content: str) -> None:
+    path = write_json(tmp_path / "multi.json", multi_document())
+    state = tmp_path / "state.json"
+    state.write_text(content)
+    app = reloading_app(path, state_path=state)
+    messages = notifications(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert reader(app).briefing.id == "newest-first"
+        assert any(m.startswith("Ignoring saved reading state") for m in messages)
+
+
+async def test_unwritable_state_folder_is_reported_not_fatal(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "multi.json", multi_document())
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    app = reloading_app(path, state_path=blocker / "state.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await asyncio.sleep(0)
+    assert app.exit_warning is not None and app.exit_warning.startswith("Could not save")
