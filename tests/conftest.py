@@ -96,6 +96,19 @@ def run_into_head(data_path: Path, command: str) -> subprocess.CompletedProcess[
     )
 
 
+def notifications(app: Any) -> list[str]:
+    """Every notification message ``app`` sends from now on."""
+    messages: list[str] = []
+    notify = app.notify
+
+    def record(message: str, **options: Any) -> None:
+        messages.append(message)
+        notify(message, **options)
+
+    app.notify = record
+    return messages
+
+
 @pytest.fixture(scope="session")
 def default() -> Document:
     """The bundled briefings, loaded once."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -20,7 +19,7 @@ from briefing.settings import load_settings
 from briefing.store import parse
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.section import SectionView
-from tests.conftest import HOSTILE_TEXTS, hostile_document, minimal, multi_document
+from tests.conftest import HOSTILE_TEXTS, hostile_document, minimal, multi_document, notifications
 
 WIDE = (160, 45)
 NARROW = (80, 24)
@@ -47,19 +46,6 @@ def focused_section(app: BriefingApp) -> str | None:
 
 def facts_shown(app: BriefingApp) -> bool:
     return app.screen.query_one(FactsPanel).display
-
-
-def notifications(app: BriefingApp) -> list[str]:
-    """Every notification message the app sends from now on."""
-    messages: list[str] = []
-    notify = app.notify
-
-    def record(message: str, **options: Any) -> None:
-        messages.append(message)
-        notify(message, **options)
-
-    app.notify = record  # type: ignore[method-assign]
-    return messages
 
 
 async def press(pilot: Pilot[None], *keys: str) -> None:

@@ -21,7 +21,7 @@ from briefing.store import load, parse
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.highlight import CURRENT_STYLE, MATCH_STYLE
 from briefing.widgets.section import SectionView
-from tests.conftest import BUNDLED, minimal, multi_document, write_json
+from tests.conftest import BUNDLED, minimal, multi_document, notifications, write_json
 
 SIZE = (100, 40)
 
@@ -42,18 +42,6 @@ def opened(app: BriefingApp) -> list[bool]:
 def styles_in(widget: Static) -> set[str]:
     content = widget.render()
     return {str(span.style) for span in getattr(content, "spans", [])}
-
-
-def notifications(app: BriefingApp) -> list[str]:
-    messages: list[str] = []
-    notify = app.notify
-
-    def record(message: str, **options: Any) -> None:
-        messages.append(message)
-        notify(message, **options)
-
-    app.notify = record  # type: ignore[method-assign]
-    return messages
 
 
 async def test_search_as_you_type_opens_sections_and_counts(default: Document) -> None:
