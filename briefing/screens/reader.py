@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -92,6 +93,7 @@ class ReaderScreen(Screen[None]):
         self.current: int | None = None
         """Which of :attr:`hits` is the current one."""
         self._opened_by_search: set[str] = set()
+        self._recomposing = asyncio.Lock()
         self.restore_open: set[str] = set()
         """Sections to open when the screen is (re)composed: at start, those open when the
         reader last closed; on a reload, those open before it."""
@@ -303,6 +305,8 @@ class ReaderScreen(Screen[None]):
             self._focus_section(self._section_index(self._last_section))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._recomposing.locked():
+            return False  # the screen is being rebuilt (a reload): its keys wait for it
         if action in ("next_match", "previous_match"):
             return bool(self.hits) or None
         if action == "clear_search":
@@ -378,6 +382,10 @@ class ReaderScreen(Screen[None]):
 
     async def show_briefing(self, briefing: Briefing) -> None:
         """Replace the briefing on screen."""
+        async with self._recomposing:
+            await self._show_briefing(briefing)
+
+    async def _show_briefing(self, briefing: Briefing) -> None:
         self.briefing = briefing
         self._last_section = None
         self.hits, self.current = [], None
@@ -389,6 +397,10 @@ class ReaderScreen(Screen[None]):
     async def show_document(self, document: Document) -> None:
         """Show a reloaded file, keeping the briefing, its open sections, the focused section,
         the scroll position and the search, wherever they still exist."""
+        async with self._recomposing:  # one rebuild at a time: reloads can come close together
+            await self._show_document(document)
+
+    async def _show_document(self, document: Document) -> None:
         main = self.query_one("#main", VerticalScroll)
         scroll_y = main.scroll_y
         open_ids = {view.section.id for view in self.sections if view.expanded}
