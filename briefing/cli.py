@@ -77,7 +77,7 @@ def with_default_command(argv: Sequence[str]) -> list[str]:
             return args
         if arg == "--":
             return [*args[:index], _READ, *args[index:]]
-        if arg == "--data":
+        if arg in ("--data", "--max-size"):
             index += 2
             continue
         if not arg.startswith("-") or arg == "-":
@@ -160,13 +160,30 @@ def _add_command(
 
 
 def _add_data_option(parser: argparse.ArgumentParser, default: object) -> None:
-    # The sub-parsers' copy defaults to SUPPRESS so that `briefing --data X list` keeps X.
+    # The sub-parsers' copies default to SUPPRESS so that `briefing --data X list` keeps X.
     parser.add_argument(
         "--data",
         metavar="PATH",
         default=default,
         help="the briefing file to read (default: $BRIEFING_DATA, else the bundled briefings)",
     )
+    parser.add_argument(
+        "--max-size",
+        metavar="SIZE",
+        type=_size,
+        default=default,
+        help="refuse data files larger than SIZE, such as 1G (default: $BRIEFING_MAX_SIZE, "
+        "else 512M)",
+    )
+
+
+def _size(value: str) -> int:
+    from briefing.store import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _add_layout_options(parser: argparse.ArgumentParser) -> None:
@@ -236,7 +253,7 @@ def _read(args: argparse.Namespace) -> int:
             settings_path=default_settings_path(),
             state_path=default_state_path(),
             source=path if str(path) != store.STDIN else None,
-            loader=lambda: store.load(path),
+            loader=lambda: store.load(path, args.max_size),
         )
         app.run()
         if app.exit_warning:
@@ -283,7 +300,7 @@ def _validate(args: argparse.Namespace) -> int:
     from briefing import store
 
     path = store.data_path(args.path or args.data)
-    document = store.load(path)
+    document = store.load(path, args.max_size)
     count = len(document.briefings)
     shown = "<stdin>" if str(path) == store.STDIN else str(path)
     print(f"ok: {count} briefing{'' if count == 1 else 's'} in {visible(shown)}")
@@ -314,7 +331,7 @@ def _load(args: argparse.Namespace) -> tuple[Path, Document]:
     from briefing import store
 
     path = store.data_path(args.data)
-    return path, store.load(path)
+    return path, store.load(path, args.max_size)
 
 
 def _pick(document: Document, briefing_id: str | None, path: Path) -> Briefing:

@@ -29,6 +29,15 @@ DATA_ENV = "BRIEFING_DATA"
 STDIN = "-"
 """The path that means: read the file from standard input."""
 
+MAX_SIZE_ENV = "BRIEFING_MAX_SIZE"
+"""Environment variable that sets the largest data file read (such as ``1G``)."""
+
+DEFAULT_MAX_BYTES = 512 * 1024**2
+"""The default limit: 512 MiB, over three times a 10,000-briefing archive of the default story."""
+
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kKmMgG]?)[iI]?[bB]?")
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
 _BOM = b"\xef\xbb\xbf"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PARSER_PLACE = re.compile(r"(.*?)(?: at line (\d+) column (\d+))?$", re.DOTALL)
@@ -59,16 +68,47 @@ def signature(path: str | Path) -> tuple[int, int, int, bool] | None:
     return info.st_mtime_ns, info.st_size, info.st_ino, stat.S_ISDIR(info.st_mode)
 
 
-def load(path: str | Path) -> Document:
-    """Read and validate a briefing file (``-`` for standard input)."""
-    return parse(read_text(path), str(path) if str(path) != STDIN else "<stdin>")
+def load(path: str | Path, max_bytes: int | None = None) -> Document:
+    """Read and validate a briefing file (``-`` for standard input) of at most ``max_bytes``
+    (default: ``$BRIEFING_MAX_SIZE``, else :data:`DEFAULT_MAX_BYTES`)."""
+    name = str(path) if str(path) != STDIN else "<stdin>"
+    return parse(read_text(path, max_bytes), name)
 
 
-def read_text(path: str | Path) -> str:
-    """The file's text, decoded as UTF-8 (a leading byte-order mark is allowed)."""
-    name = "<stdin>" if str(path) == STDIN else str(path)
+def parse_size(text: str) -> int:
+    """``"512M"``, ``"1.5G"``, ``"300k"`` or a number of bytes, as bytes."""
+    match = _SIZE.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"not a size: {text!r} (such as 512M, 2G or 1000000)")
+    number, unit = match.groups()
+    return int(float(number) * _UNITS[unit.upper()])
+
+
+def size_limit() -> int:
+    """The largest data file read: ``$BRIEFING_MAX_SIZE`` when set, else the default."""
+    configured = os.environ.get(MAX_SIZE_ENV)
+    if not configured:
+        return DEFAULT_MAX_BYTES
     try:
-        raw = sys.stdin.buffer.read() if str(path) == STDIN else Path(path).read_bytes()
+        return parse_size(configured)
+    except ValueError as error:
+        raise BriefingError.single(MAX_SIZE_ENV, str(error)) from None
+
+
+def read_text(path: str | Path, max_bytes: int | None = None) -> str:
+    """The file's text, decoded as UTF-8 (a leading byte-order mark is allowed). A file over
+    the size limit is refused before it is read."""
+    name = "<stdin>" if str(path) == STDIN else str(path)
+    limit = size_limit() if max_bytes is None else max_bytes
+    try:
+        if str(path) == STDIN:
+            raw = sys.stdin.buffer.read(limit + 1)
+            size = len(raw)
+        else:
+            with Path(path).open("rb") as stream:
+                size = os.fstat(stream.fileno()).st_size
+                raw = b"" if size > limit else stream.read(limit + 1)
+                size = max(size, len(raw))
     except FileNotFoundError:
         raise BriefingError.single(name, "no such file") from None
     except IsADirectoryError:
@@ -77,6 +117,12 @@ def read_text(path: str | Path) -> str:
         raise BriefingError.single(name, "permission denied: cannot read it") from None
     except OSError as error:
         raise BriefingError.single(name, f"cannot read it: {error.strerror or error}") from None
+    if size > limit:
+        raise BriefingError.single(
+            name,
+            f"the file is larger than the limit of {_human(limit)}; to read it, raise the limit "
+            f"with --max-size or {MAX_SIZE_ENV}",
+        )
     raw = raw.removeprefix(_BOM)
     try:
         text = raw.decode("utf-8")
@@ -91,6 +137,13 @@ def read_text(path: str | Path) -> str:
     if not text.strip():
         raise BriefingError.single(name, "the file is empty: expected a JSON object")
     return text
+
+
+def _human(size: int) -> str:
+    for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if size >= factor:
+            return f"{size / factor:g} {unit}"
+    return f"{size} bytes"
 
 
 def parse(text: str, source: str = "<string>") -> Document:

@@ -292,3 +292,24 @@ async def test_unwritable_state_folder_is_reported_not_fatal(tmp_path: Path) -> 
         await pilot.press("q")
         await asyncio.sleep(0)
     assert app.exit_warning is not None and app.exit_warning.startswith("Could not save")
+
+
+async def test_data_file_replaced_by_a_directory_or_truncated(tmp_path: Path) -> None:
+    path = tmp_path / "briefings.json"
+    shutil.copy(BUNDLED, path)
+    original = path.read_bytes()
+    app = reloading_app(path)
+    messages = notifications(app)
+    async with app.run_test(size=SIZE) as pilot:
+        path.unlink()
+        path.mkdir()
+        await wait_until(pilot, lambda: any("is a directory" in m for m in messages))
+        assert reader(app).briefing.id == "russia-us-missiles-warning"
+        path.rmdir()
+        path.write_bytes(original[: len(original) // 2])
+        await wait_until(pilot, lambda: any("invalid JSON" in m for m in messages))
+        assert len(reader(app).sections) == 4
+        path.write_bytes(original)
+        await wait_until(pilot, lambda: any("valid again" in m for m in messages))
+        assert app.is_running
+    assert path.read_bytes() == original

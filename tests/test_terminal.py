@@ -44,6 +44,10 @@ class Terminal:
         """What the terminal shows now."""
         return self._tmux("capture-pane", "-p", "-t", "t")
 
+    def screen_with_escapes(self) -> str:
+        """The screen with its styles as escape sequences (what the program drew)."""
+        return self._tmux("capture-pane", "-p", "-e", "-t", "t")
+
     def keys(self, *keys: str) -> None:
         self._tmux("send-keys", "-t", "t", *keys)
 
@@ -87,6 +91,7 @@ def terminal(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
         height: int = 24,
         term: str = "xterm-256color",
         env: dict[str, str] | None = None,
+        stdin: str | None = None,
     ) -> Terminal:
         env = {
             "XDG_CONFIG_HOME": str(tmp_path / "config"),
@@ -96,6 +101,8 @@ def terminal(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
         }
         exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
         program = shlex.join([sys.executable, "-m", "briefing", *args])
+        if stdin is not None:
+            program += f" < {shlex.quote(stdin)}"
         # A detached pane can start at tmux's default size and be resized a moment later:
         # start the program only once the pane has the size asked for.
         wait = f'until [ "$(stty size)" = "{height} {width}" ]; do sleep 0.05; done'
@@ -198,6 +205,54 @@ def test_search_timeline_and_live_reload_in_a_real_terminal(
     data_file.write_text(text[:200])  # cut short: invalid JSON
     screen = term.wait_for_text("invalid")
     assert "problem" in screen and "EDITED: Russia vows" in screen
+    term.keys("q")
+    term.wait_for_text("EXITED=0")
+    term.assert_restored()
+
+
+def test_ctrl_c_quits_and_restores(terminal: Callable[..., Terminal]) -> None:
+    term = terminal(width=100, height=30)
+    term.wait_for_text("1. Moscow's warning")
+    term.keys("C-c")
+    term.wait_for_text("EXITED=0")
+    term.assert_restored()
+
+
+def test_a_storm_of_resizes_does_not_crash(terminal: Callable[..., Terminal]) -> None:
+    term = terminal(width=120, height=40)
+    term.wait_for_text("1. Moscow's warning")
+    for step in range(40):
+        term.resize(20 + (step * 37) % 230, 6 + (step * 13) % 64)
+    term.resize(120, 40)
+    term.wait_for_text("4. Where Trump stands")
+    term.keys("q")
+    term.wait_for_text("EXITED=0")
+    term.assert_restored()
+
+
+def test_stdin_not_a_terminal_gets_the_summary(terminal: Callable[..., Terminal]) -> None:
+    term = terminal(width=100, height=60, stdin="/dev/null")
+    screen = term.wait_for_text("EXITED=0")
+    assert "BOTTOM LINE" in screen
+    term.assert_restored()
+
+
+def test_hostile_file_in_a_real_terminal(terminal: Callable[..., Terminal], tmp_path: Path) -> None:
+    from tests.conftest import HOSTILE_TEXTS, hostile_document, write_json
+
+    data = hostile_document()
+    data["briefings"][0]["sections"][0]["title"] = HOSTILE_TEXTS[2]  # escape sequences
+    data["briefings"][0]["sections"][1]["title"] = HOSTILE_TEXTS[0]  # markup
+    path = write_json(tmp_path / "hostile.json", data)
+    term = terminal("--data", str(path), "first", width=160, height=45)
+    title_before = term.flag("pane_title")
+    screen = term.wait_for_text("clear")
+    assert "[@click=app.quit]x[/]" in screen
+    term.keys("e")
+    time.sleep(0.5)
+    raw = term.screen_with_escapes()
+    assert "\x1b]" not in raw  # no OSC: no title, hyperlink or clipboard write got through
+    assert term.flag("pane_title") == title_before
     term.keys("q")
     term.wait_for_text("EXITED=0")
     term.assert_restored()
