@@ -32,7 +32,7 @@ from briefing.settings import (
 )
 from briefing.store import signature
 
-_EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+_EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 WATCH_SECONDS = 1.0
 """How often the data file is checked for changes: one stat() call, no reading."""
@@ -120,7 +120,7 @@ class BriefingApp(App[None]):
     # --- leaving --------------------------------------------------------------------------
 
     def _exit_on_signal(self, signum: int) -> None:
-        """SIGTERM or a closed terminal: leave cleanly, so the terminal is restored."""
+        """SIGTERM, SIGINT or a closed terminal: leave cleanly, with the terminal restored."""
         self.remember_state()
         self.exit(return_code=128 + signum)
 

@@ -151,7 +151,9 @@ def test_reader_at_160x45_shows_sections_and_facts_and_survives_resizes(
     term.assert_restored()
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)]
+)
 def test_signals_end_the_reader_and_restore_the_terminal(
     terminal: Callable[..., Terminal], signum: int, code: int
 ) -> None:
