@@ -8,7 +8,9 @@ and where the reader was.
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -33,6 +35,9 @@ from briefing.settings import (
 from briefing.store import signature
 
 _EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+
+EXIT_GRACE_SECONDS = 3.0
+"""How long a signalled exit may take before the process ends regardless."""
 
 WATCH_SECONDS = 1.0
 """How often the data file is checked for changes: one stat() call, no reading."""
@@ -120,8 +125,15 @@ class BriefingApp(App[None]):
     # --- leaving --------------------------------------------------------------------------
 
     def _exit_on_signal(self, signum: int) -> None:
-        """SIGTERM, SIGINT or a closed terminal: leave cleanly, with the terminal restored."""
+        """SIGTERM, SIGINT or a closed terminal: leave cleanly, with the terminal restored.
+
+        When the terminal itself is gone, Textual can block for ever writing to it while it
+        shuts down; a watchdog ends the process if the clean exit has not within a few seconds.
+        """
         self.remember_state()
+        watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
         self.exit(return_code=128 + signum)
 
     async def action_quit(self) -> None:

@@ -36,7 +36,7 @@ PIPE_WIDTH = 80
 
 _SHOWN_IDS = 10
 _READ = "read"
-_COMMANDS = ("validate", "list", "schema", "summary", "search", _READ)
+_COMMANDS = ("validate", "list", "schema", "summary", "search", "serve", _READ)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -126,6 +126,20 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
+
+    served = _add_command(
+        commands,
+        "serve",
+        _serve,
+        "serve the reader to web browsers (pip install 'briefing[serve]')",
+    )
+    served.add_argument("id", nargs="?", metavar="ID", help="the briefing to open first")
+    served.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only)",
+    )
+    served.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
 
     validate = _add_command(
         commands, "validate", _validate, "check a briefing file and report every problem"
@@ -245,8 +259,9 @@ def _read(args: argparse.Namespace) -> int:
 
         # Textual sizes itself from COLUMNS and LINES when they are set, and a stale exported
         # pair would pin the reader to that size through every resize of the real terminal.
-        os.environ.pop("COLUMNS", None)
-        os.environ.pop("LINES", None)
+        if "TEXTUAL_DRIVER" not in os.environ:  # a web page's size comes from textual-serve
+            os.environ.pop("COLUMNS", None)
+            os.environ.pop("LINES", None)
         app = make_app(
             document,
             args.id,
@@ -268,7 +283,10 @@ def _read(args: argparse.Namespace) -> int:
 
 
 def _interactive() -> bool:
-    """Whether to start the reader: both ends a terminal, and a terminal that can draw it."""
+    """Whether to start the reader: both ends a terminal that can draw it, or a web page (under
+    ``briefing serve``, textual-serve names its driver in ``TEXTUAL_DRIVER``)."""
+    if os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):
+        return True
     return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
@@ -294,6 +312,24 @@ def _search(args: argparse.Namespace) -> int:
     else:
         _write(f"{m['briefing']} \u203a {m['where']} \u203a {m['snippet']}\n" for m in found)
     return EXIT_OK if found else EXIT_ERROR
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Serve the reader with textual-serve; a clear message when the extra is missing."""
+    from briefing import serve
+
+    if not serve.has_textual_serve():
+        print(f"briefing: {serve.INSTALL_HINT}", file=sys.stderr)
+        return EXIT_ERROR
+    path, document = _load(args)  # a broken file is reported here, not in every browser tab
+    if args.id is not None:
+        _pick(document, args.id, path)
+    url = serve.url_for(args.host, args.port)
+    if not serve.is_loopback(args.host):
+        print(serve.NO_AUTH_WARNING.format(url=url), file=sys.stderr)
+    print(f"Serving the briefing reader at {url} (ctrl+c to stop)", flush=True)
+    serve.serve(serve.reader_command(path, args.id, args.max_size), args.host, args.port)
+    return EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -258,3 +258,17 @@ def test_hostile_file_in_a_real_terminal(terminal: Callable[..., Terminal], tmp_
     term.keys("q")
     term.wait_for_text("EXITED=0")
     term.assert_restored()
+
+
+def test_closing_the_terminal_leaves_no_process(terminal: Callable[..., Terminal]) -> None:
+    term = terminal(width=100, height=30)
+    term.wait_for_text("1. Moscow's warning")
+    shell = int(term.flag("pane_pid"))
+    children = subprocess.run(
+        ["pgrep", "-P", str(shell)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    term.kill()  # the whole terminal goes away, as when a window is closed
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
+        time.sleep(0.1)
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]

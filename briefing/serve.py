@@ -1,0 +1,65 @@
+"""``briefing serve``: the reader in web browsers, through textual-serve (an optional extra).
+
+textual-serve starts one reader process per browser tab by running a command *through a shell*,
+so the command is built here from ``sys.executable`` and arguments that are each quoted with
+``shlex.quote``: a data path with spaces, quotes or ``$(...)`` is passed as it is and can never
+run anything. No Textual import here; textual-serve is imported only when serving.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import shlex
+import sys
+from pathlib import Path
+
+INSTALL_HINT = "briefing serve needs textual-serve: pip install 'briefing[serve]'"
+
+NO_AUTH_WARNING = (
+    "warning: textual-serve has no authentication: anyone who can reach {url} can read these "
+    "briefings. Put an authenticating reverse proxy in front of it."
+)
+
+
+def reader_command(data: Path, briefing_id: str | None, max_size: int | None = None) -> str:
+    """The shell command textual-serve runs for each tab: this Python, this package, the
+    reader on ``data``; every argument quoted."""
+    args = [sys.executable, "-m", "briefing", "--data", str(data.resolve())]
+    if max_size is not None:
+        args += ["--max-size", str(max_size)]
+    args.append("read")  # the reader itself, even if the id looks like a command's name
+    if briefing_id is not None:
+        args.append(briefing_id)
+    return " ".join(shlex.quote(arg) for arg in args)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable only from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def url_for(host: str, port: int) -> str:
+    """The address to open in a browser."""
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"http://{shown}:{port}/"
+
+
+def serve(command: str, host: str, port: int) -> None:
+    """Serve ``command`` until interrupted (textual-serve stops on ctrl+c and SIGTERM)."""
+    from textual_serve.server import Server
+
+    Server(command, host=host, port=port, title="briefing").serve()
+
+
+def has_textual_serve() -> bool:
+    """Whether the serve extra is installed."""
+    try:
+        import textual_serve  # noqa: F401
+    except ImportError:
+        return False
+    return True
