@@ -76,8 +76,23 @@ class Terminal:
         for mode in ("mouse_any_flag", "mouse_button_flag", "mouse_sgr_flag"):
             assert self.flag(mode) == "0", mode
 
+    def program_pids(self) -> list[int]:
+        """The process ids of the program running in the pane (children of its shell)."""
+        shell = self.flag("pane_pid")
+        children = subprocess.run(
+            ["pgrep", "-P", shell], capture_output=True, text=True, check=False
+        ).stdout.split()
+        return [pid for pid in map(int, children) if b"briefing" in _cmdline(pid)]
+
     def kill(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 @pytest.fixture
@@ -159,13 +174,7 @@ def test_signals_end_the_reader_and_restore_the_terminal(
 ) -> None:
     term = terminal(width=100, height=30)
     term.wait_for_text("1. Moscow's warning")
-    shell = int(term.flag("pane_pid"))
-    children = subprocess.run(
-        ["pgrep", "-P", str(shell)], capture_output=True, text=True, check=False
-    ).stdout.split()
-    reader = next(
-        int(pid) for pid in children if "briefing" in Path(f"/proc/{pid}/cmdline").read_text()
-    )
+    (reader,) = term.program_pids()
     os.kill(reader, signum)
     term.wait_for_text(f"EXITED={code}")
     term.assert_restored()
@@ -263,10 +272,7 @@ def test_hostile_file_in_a_real_terminal(terminal: Callable[..., Terminal], tmp_
 def test_closing_the_terminal_leaves_no_process(terminal: Callable[..., Terminal]) -> None:
     term = terminal(width=100, height=30)
     term.wait_for_text("1. Moscow's warning")
-    shell = int(term.flag("pane_pid"))
-    children = subprocess.run(
-        ["pgrep", "-P", str(shell)], capture_output=True, text=True, check=False
-    ).stdout.split()
+    children = term.program_pids()
     term.kill()  # the whole terminal goes away, as when a window is closed
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
