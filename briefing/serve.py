@@ -50,10 +50,40 @@ def url_for(host: str, port: int) -> str:
 
 
 def serve(command: str, host: str, port: int) -> None:
-    """Serve ``command`` until interrupted (textual-serve stops on ctrl+c and SIGTERM)."""
+    """Serve ``command`` until ctrl+c or SIGTERM, then end every tab's reader.
+
+    textual-serve alone leaves open tabs connected on shutdown, and its web server then waits
+    up to a minute for them; here each tab's connection is cancelled, which makes textual-serve
+    tell that tab's reader to quit and wait for it.
+    """
+    import asyncio
+
+    from aiohttp import web
     from textual_serve.server import Server
 
-    Server(command, host=host, port=port, title="briefing").serve()
+    class ClosingServer(Server):
+        """A textual-serve server that closes its tabs when it stops."""
+
+        def __init__(self) -> None:
+            super().__init__(command, host=host, port=port, title="briefing")
+            self.tabs: set[asyncio.Task[object]] = set()
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            task = asyncio.current_task()
+            assert task is not None
+            self.tabs.add(task)
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self.tabs.discard(task)
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            tabs = list(self.tabs)
+            for task in tabs:
+                task.cancel()
+            await asyncio.gather(*tabs, return_exceptions=True)
+
+    ClosingServer().serve()
 
 
 def has_textual_serve() -> bool:

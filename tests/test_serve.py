@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shlex
 import shutil
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from briefing import cli, serve
-from tests.conftest import BUNDLED, ROOT
+from tests.conftest import BUNDLED, ROOT, write_json
 
 ODD_NAME = "brief ings 'q\" $(touch pwned) `touch pwned2`.json"
 
@@ -185,31 +186,28 @@ def served(data: Path, port: int, cwd: Path) -> Iterator[subprocess.Popen[str]]:
 @pytest.mark.skipif(
     CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
 )
-def test_reader_in_chromium(tmp_path: Path) -> None:
+def test_reader_in_chromium(tmp_path: Path) -> None:  # noqa: PLR0915 (one story, told in order)
     sync_api = pytest.importorskip("playwright.sync_api")
-    data = tmp_path / ODD_NAME
-    shutil.copy(BUNDLED, data)
     port = free_port()
+    source_url = f"http://127.0.0.1:{port}/a-source"  # loopback: the test reaches nothing else
+    document = json.loads(BUNDLED.read_text())
+    document["briefings"][0]["sources"][0]["url"] = source_url
+    data = write_json(tmp_path / ODD_NAME, document)
     with served(data, port, tmp_path) as server:
         frames: list[str] = []
 
         def seen() -> str:
             return "".join(frames)
 
+        def record(payload: str | bytes) -> None:
+            frames.append(
+                payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+            )
+
         with sync_api.sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.on(
-                "websocket",
-                lambda ws: ws.on(
-                    "framereceived",
-                    lambda payload: frames.append(
-                        payload.decode("utf-8", "replace")
-                        if isinstance(payload, bytes)
-                        else payload
-                    ),
-                ),
-            )
+            page.on("websocket", lambda ws: ws.on("framereceived", record))
             page.goto(f"http://127.0.0.1:{port}/")
 
             def wait_for(text: str) -> None:
@@ -225,13 +223,30 @@ def test_reader_in_chromium(tmp_path: Path) -> None:
             page.locator(".xterm-helper-textarea").focus()
             page.keyboard.press("2")
             wait_for("President Joe Biden has approved")
+            # `o` in the sources opens the address in a new tab of the same browser.
+            page.keyboard.press("s")
+            with page.context.expect_page(timeout=15_000) as opened:
+                page.keyboard.press("o")
+            assert opened.value.url.startswith(source_url)
+            opened.value.close()
             page.close()
             deadline = time.monotonic() + 15
             while alive(readers) and time.monotonic() < deadline:
                 time.sleep(0.2)
             assert not alive(readers), "the tab's reader outlived its tab"
+            # Stopping the server with a tab open ends that tab's reader too.
+            frames.clear()
+            page = browser.new_page()
+            page.on("websocket", lambda ws: ws.on("framereceived", record))
+            page.goto(f"http://127.0.0.1:{port}/")
+            wait_for("1. Moscow's warning and a wave of strikes")
+            readers = alive(descendants(server.pid))
+            assert readers
+            server.send_signal(signal.SIGINT)  # what ctrl+c sends
+            assert server.wait(timeout=20) is not None
+            deadline = time.monotonic() + 15
+            while alive(readers) and time.monotonic() < deadline:
+                time.sleep(0.2)
             browser.close()
-        server.send_signal(signal.SIGINT)
-        assert server.wait(timeout=20) is not None
     assert not (tmp_path / "pwned").exists() and not (tmp_path / "pwned2").exists()
     assert not alive(readers)
