@@ -1,0 +1,288 @@
+"""Speed benchmarks: medians and ratios, each against its baseline measured in the same run.
+
+    .venv/bin/python benchmarks/bench.py            # the full run (a few minutes)
+    .venv/bin/python benchmarks/bench.py --smoke    # one quick repetition of each (the tests)
+
+Runs alternate A and B so that a noisy machine slows both alike; never compare figures from
+different runs. rich-cli, if wanted as a baseline, lives in its own venv (its pins clash with
+ours): ``python3 -m venv benchmarks/.rich-cli && benchmarks/.rich-cli/bin/pip install rich-cli``
+or set ``RICH_CLI`` to its ``rich`` executable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "data" / "briefings.json"
+PYTHON = sys.executable
+MINIMAL_APP = Path(__file__).resolve().parent / "minimal_app.py"
+FIRST_TITLE = "1. Moscow's warning"
+
+Row = tuple[str, str, float, float]  # what, against, median A (s), median B (s)
+
+
+def run(command: Sequence[str], env: dict[str, str] | None = None) -> float:
+    """Seconds one command takes, its output piped and thrown away."""
+    started = time.perf_counter()
+    subprocess.run(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    return time.perf_counter() - started
+
+
+def alternate(a: Callable[[], float], b: Callable[[], float], repeat: int) -> tuple[float, float]:
+    """Medians of ``a`` and ``b`` run turn about ``repeat`` times."""
+    times_a, times_b = [], []
+    for _ in range(repeat):
+        times_a.append(a())
+        times_b.append(b())
+    return statistics.median(times_a), statistics.median(times_b)
+
+
+def briefing_cmd(*args: str, data: Path = BUNDLED) -> list[str]:
+    return [PYTHON, "-m", "briefing", "--data", str(data), *args]
+
+
+# --- 1. the summary ------------------------------------------------------------------------
+
+
+def rich_cli() -> str | None:
+    configured = os.environ.get("RICH_CLI")
+    local = Path(__file__).resolve().parent / ".rich-cli" / "bin" / "rich"
+    return configured or (str(local) if local.exists() else shutil.which("rich"))
+
+
+def bench_summary(repeat: int, workdir: Path) -> list[Row]:
+    rows = []
+    summary = briefing_cmd("summary", "--full")
+    medians = alternate(lambda: run(summary), lambda: run([PYTHON, "-c", "pass"]), repeat)
+    rows.append(("summary --full, piped", "python -c pass", *medians))
+    rich = rich_cli()
+    if rich:
+        markdown = workdir / "briefing.md"
+        markdown.write_text(
+            subprocess.run(
+                briefing_cmd("summary", "--full", "--format", "markdown"),
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        medians = alternate(lambda: run(summary), lambda: run([rich, str(markdown)]), repeat)
+        rows.append(("summary --full, piped", "rich-cli on its Markdown", *medians))
+    return rows
+
+
+# --- 2. first paint in a real terminal -----------------------------------------------------
+
+
+def first_paint(command: Sequence[str], marker: str, workdir: Path) -> float:
+    """Seconds from the key that starts ``command`` in tmux until ``marker`` is on screen."""
+    socket = f"bench-{os.getpid()}-{time.monotonic_ns()}"
+    tmux = ["tmux", "-L", socket, "-f", "/dev/null"]
+    env = f"env XDG_CONFIG_HOME={workdir}/cfg XDG_STATE_HOME={workdir}/state TERM=xterm-256color"
+    subprocess.run([*tmux, "new-session", "-d", "-s", "b", "-x", "120", "-y", "40"], check=True)
+    try:
+        time.sleep(0.3)  # let the shell start
+        line = f"{env} {shlex.join(command)}"
+        started = time.perf_counter()
+        subprocess.run([*tmux, "send-keys", "-t", "b", line, "Enter"], check=True)
+        deadline = started + 60
+        while time.perf_counter() < deadline:
+            capture = [*tmux, "capture-pane", "-p", "-t", "b"]
+            screen = subprocess.run(capture, capture_output=True, text=True, check=False).stdout
+            if marker in screen:
+                return time.perf_counter() - started
+            time.sleep(0.005)
+        return float("nan")
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
+
+
+def bench_first_paint(repeat: int, workdir: Path, scale_file: Path) -> list[Row]:
+    if shutil.which("tmux") is None:
+        return []
+
+    def reader() -> float:
+        return first_paint(briefing_cmd(), FIRST_TITLE, workdir)
+
+    def minimal() -> float:
+        return first_paint([PYTHON, str(MINIMAL_APP)], "minimal app ready", workdir)
+
+    last = json.loads(scale_file.read_text())["briefings"][-1]["id"]
+
+    def on_scale() -> float:
+        return first_paint(briefing_cmd(last, data=scale_file), FIRST_TITLE, workdir)
+
+    return [
+        ("reader first paint (tmux)", "minimal Textual app", *alternate(reader, minimal, repeat)),
+        ("first paint, big file, last one", "default file", *alternate(on_scale, reader, repeat)),
+    ]
+
+
+# --- 3. scale ------------------------------------------------------------------------------
+
+
+def scale_file(workdir: Path, count: int) -> Path:
+    """The default briefing repeated ``count`` times with distinct ids."""
+    document = json.loads(BUNDLED.read_text())
+    base = document["briefings"][0]
+    document["briefings"] = [dict(base, id=f"{base['id']}-{n}") for n in range(count)]
+    path = workdir / f"scale-{count}.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+def bench_scale(repeat: int, big: Path) -> list[Row]:
+    last = json.loads(big.read_text())["briefings"][-1]["id"]
+    rows = []
+    for what, args, small_args in [
+        ("list", ["list"], ["list"]),
+        ("summary of the last briefing", ["summary", last], ["summary"]),
+        ("search WORD", ["search", "Pyongyang"], ["search", "Pyongyang"]),
+    ]:
+        os.utime(big)  # cold: the first run after the file changed
+        cold = run(briefing_cmd(*args, data=big))
+        warm = alternate(lambda a=args: run(briefing_cmd(*a, data=big)),
+                         lambda s=small_args: run(briefing_cmd(*s)), repeat)  # fmt: skip
+        rows.append((f"{what}, big file (warm)", "default file", *warm))
+        rows.append((f"{what}, big file (cold)", "big file (warm)", cold, warm[0]))
+    return rows
+
+
+# --- 4. keystrokes and 5. memory (inside the app) -------------------------------------------
+
+
+def sections_document(count: int) -> dict[str, object]:
+    document = json.loads(BUNDLED.read_text())
+    base = document["briefings"][0]
+    sections = [dict(base["sections"][n % 4], id=f"s{n}") for n in range(count)]
+    briefing = dict(base, sections=sections, key_facts=[], timeline=[], quotes=[])
+    return {"schema_version": 1, "briefings": [briefing, dict(briefing, id="second")]}
+
+
+def bench_keys(repeat: int, big: Path) -> list[Row]:
+    from briefing.app import make_app
+    from briefing.store import load, parse
+
+    async def key_time(document: object, keys: list[str], measured: str) -> float:
+        app = make_app(document)  # type: ignore[arg-type]
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            for key in keys:
+                await pilot.press(key)
+            await pilot.pause()
+            started = time.perf_counter()
+            await pilot.press(measured)
+            await pilot.pause()
+            return time.perf_counter() - started
+
+    sixty = parse(json.dumps(sections_document(60)))
+    default = load(BUNDLED)
+    scaled = load(big)
+    cases = [
+        ("key e, 60 sections", sixty, [], "e"),
+        ("one search keystroke", default, ["slash", "k", "u", "r"], "s"),
+        ("key ], next briefing", sixty, [], "right_square_bracket"),
+        ("key b, picker on the big file", scaled, [], "b"),
+    ]
+    rows = []
+    for what, document, keys, measured in cases:
+        times = [asyncio.run(key_time(document, keys, measured)) for _ in range(repeat)]
+        rows.append((what, "50 ms budget", statistics.median(times), 0.050))
+    return rows
+
+
+def peak_memory(code: str) -> float:
+    """Peak resident memory (MiB) of a child Python running ``code`` (an app run headless)."""
+    # VmHWM, not ru_maxrss: a child's ru_maxrss starts at its parent's (this process's) peak.
+    measure = (
+        "\nfrom pathlib import Path\n"
+        "print(next(l for l in Path('/proc/self/status').read_text().splitlines()"
+        " if l.startswith('VmHWM')).split()[1])"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", code + measure], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return int(result.stdout.split()[-1]) / 1024
+
+
+def bench_memory(big: Path) -> list[Row]:
+    reader = (
+        "import asyncio\nfrom briefing.app import make_app\nfrom briefing.store import load\n"
+        "async def main():\n    app = make_app(load({path!r}))\n"
+        "    async with app.run_test(size=(120, 40)) as pilot:\n        await pilot.pause()\n"
+        "asyncio.run(main())"
+    )
+    minimal = (
+        f"import asyncio, runpy\nns = runpy.run_path({str(MINIMAL_APP)!r})\n"
+        "async def main():\n    app = ns['MinimalApp']()\n"
+        "    async with app.run_test(size=(120, 40)) as pilot:\n        await pilot.pause()\n"
+        "asyncio.run(main())"
+    )
+    base = peak_memory(minimal)
+    default = peak_memory(reader.format(path=str(BUNDLED)))
+    scaled = peak_memory(reader.format(path=str(big)))
+    return [
+        ("peak memory (MiB), default file", "minimal Textual app", default, base),
+        ("peak memory (MiB), big file", "minimal Textual app", scaled, base),
+    ]
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def report(rows: list[Row]) -> str:
+    lines = [f"{'measure':<42} {'against':<26} {'A':>9} {'B':>9} {'A/B':>6}"]
+    for what, against, a, b in rows:
+        unit = "" if "memory" in what else "s"
+        ratio = a / b if b else float("nan")
+        lines.append(f"{what:<42} {against:<26} {a:>8.3f}{unit:1} {b:>8.3f}{unit:1} {ratio:>6.2f}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="one quick repetition of each")
+    parser.add_argument("--repeat", type=int, default=9, help="runs of each (default 9)")
+    parser.add_argument("--scale", type=int, default=10_000, help="briefings in the big file")
+    args = parser.parse_args(argv)
+    repeat, count = (1, 200) if args.smoke else (args.repeat, args.scale)
+    with tempfile.TemporaryDirectory() as folder:
+        workdir = Path(folder)
+        big = scale_file(workdir, count)
+        rows: list[Row] = []
+        for name, part in [
+            ("summary", lambda: bench_summary(repeat, workdir)),
+            ("first paint", lambda: bench_first_paint(repeat, workdir, big)),
+            ("scale", lambda: bench_scale(repeat, big)),
+            ("keys", lambda: bench_keys(repeat, big)),
+            ("memory", lambda: bench_memory(big)),
+        ]:
+            print(f"measuring {name}…", file=sys.stderr, flush=True)
+            rows += part()
+    print(f"briefing benchmarks: {count} briefings in the big file, medians of {repeat} runs")
+    print(report(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,30 @@
+"""The benchmark must not rot: its smoke mode (one quick repetition of each) runs here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_benchmark_smoke_mode_prints_its_table() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("briefing benchmarks:")
+    measures = [line.split("  ")[0] for line in lines[2:]]
+    for expected in (
+        "summary --full, piped",
+        "list, big file (warm)",
+        "key e, 60 sections",
+        "peak memory (MiB), default file",
+    ):
+        assert expected in measures, result.stdout
