@@ -461,3 +461,16 @@ async def test_collapsed_overview_fits_on_one_screen(
         for view in reader(app).sections:
             assert view.region.bottom <= bottom, view.section.id
         assert app.screen.query_one("#bottom-line").region.y >= main.region.y
+
+
+@pytest.mark.parametrize("size", [(50, 15), (40, 12)])
+async def test_small_screens_start_at_the_bottom_line(
+    default: Document, size: tuple[int, int]
+) -> None:
+    app = make_app(default)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#main").scroll_y == 0
+        assert focused_section(app) == "escalation"
+        await press(pilot, "down")
+        assert app.screen.query_one("#main").scroll_y > 0  # moving on scrolls as usual

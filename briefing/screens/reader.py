@@ -132,7 +132,7 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.restore_open = set()
-        self._focus_section(0)
+        self._focus_section(0, scroll=False)
 
     def on_resize(self, event: Resize) -> None:
         self.narrow = event.size.width < NARROW
@@ -162,13 +162,15 @@ class ReaderScreen(Screen[None]):
         ids = [view.section.id for view in self.sections]
         return ids.index(section_id) if section_id in ids else 0
 
-    def _focus_section(self, index: int, *, top: bool = False) -> None:
+    def _focus_section(self, index: int, *, top: bool = False, scroll: bool = True) -> None:
+        """Focus a section: scrolled into view, to the top of the view (``top``), or where it
+        is (not ``scroll``: at start, when the bottom line must stay the first thing seen)."""
         views = self.sections
         if not views:
             return
         view = views[max(0, min(index, len(views) - 1))]
         # At once, not on the next refresh, so no key typed meanwhile goes to the old focus.
-        self.set_focus(view, scroll_visible=not top)
+        self.set_focus(view, scroll_visible=scroll and not top)
         if top:
             view.bring_to_top()
 
@@ -195,7 +197,7 @@ class ReaderScreen(Screen[None]):
     def _set_all(self, expanded: bool) -> None:
         for view in self.sections:
             view.expanded = expanded
-        self._focus_section(0)
+        self._focus_section(0, scroll=False)
         self.call_after_refresh(self.query_one("#main", VerticalScroll).scroll_home, animate=False)
 
     def action_expand_all(self) -> None:
@@ -392,7 +394,7 @@ class ReaderScreen(Screen[None]):
         self._opened_by_search.clear()
         self.remove_class("-searching")
         await self.recompose()
-        self._focus_section(0)
+        self._focus_section(0, scroll=False)
 
     async def show_document(self, document: Document) -> None:
         """Show a reloaded file, keeping the briefing, its open sections, the focused section,
