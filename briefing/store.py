@@ -7,7 +7,6 @@ wrong on the way (no file, bytes that are not UTF-8, bad JSON, a schema rule bro
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -15,13 +14,15 @@ import stat
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from briefing.errors import BriefingError, Problem
-from briefing.jsonpos import Positions, line_column
 from briefing.models import Document, raw_reference_problems
+
+if TYPE_CHECKING:
+    from briefing.jsonpos import Positions
 
 DATA_ENV = "BRIEFING_DATA"
 """Environment variable naming the data file to read when ``--data`` is not given."""
@@ -186,6 +187,8 @@ def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _repeated_key_problems(text: str) -> list[Problem]:
+    from briefing.jsonpos import Positions, line_column
+
     positions = Positions(text)
     return [
         Problem("the same key appears earlier in this object", format_path(loc), *place)
@@ -200,6 +203,8 @@ def _file_order(problem: Problem) -> tuple[int, int]:
 
 def problems(error: ValidationError, text: str) -> list[Problem]:
     """Turn pydantic's errors into problems with field paths and lines, in file order."""
+    from briefing.jsonpos import Positions  # the error path only: loading never pays for it
+
     details = error.errors(include_url=False, include_input=False)
     if details and details[0]["type"] == "json_invalid":
         return [_parser_problem(str(details[0]["msg"]))]
@@ -255,6 +260,8 @@ def _problem(positions: Positions, loc: Loc, error_type: str, message: str) -> P
 
 def _suggestion(loc: Loc) -> str:
     """' (did you mean 'title'?)' for a misspelt field name, else ''."""
+    import difflib  # the error path only
+
     model = _model_at(loc[:-1])
     if model is None or not isinstance(loc[-1], str):
         return ""

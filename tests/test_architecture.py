@@ -42,3 +42,10 @@ def test_commands_never_import_textual(args: list[str]) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert "AssertionError" not in result.stderr, result.stderr
+
+
+def test_loading_a_valid_file_imports_no_error_machinery() -> None:
+    modules = imported_after(
+        "from briefing.store import load, bundled_data_path\nload(bundled_data_path())"
+    )
+    assert "briefing.jsonpos" not in modules and "difflib" not in modules
