@@ -118,7 +118,7 @@ def text(
 
 def _text_head(briefing: Briefing, options: Options, paint: _Paint) -> Iterator[str]:
     yield from (paint(line, _BOLD) for line in wrap(briefing.title, options.width))
-    yield from (paint(line, _DIM) for line in wrap(_date_line(briefing), options.width))
+    yield from (paint(line, _DIM) for line in wrap(date_line(briefing), options.width))
     if briefing.standfirst:
         yield ""
         yield from (paint(line, _ITALIC) for line in wrap(briefing.standfirst, options.width))
@@ -202,7 +202,8 @@ def _paragraph(text: str, width: int, indent: str = "") -> Iterator[str]:
         yield from wrap(line, width, indent)
 
 
-def _date_line(briefing: Briefing) -> str:
+def date_line(briefing: Briefing) -> str:
+    """``19 November 2024``, with the update time when there is one (the reader shows it too)."""
     published = briefing.published
     line = f"{published.day} {_MONTHS[published.month - 1]} {published.year}"
     if briefing.updated:
@@ -278,7 +279,7 @@ def markdown(briefing: Briefing, options: Options) -> Iterator[str]:
     width = options.width
     yield from _md_heading(briefing.title, "#", "=", width)
     yield ""
-    yield f"*{_date_line(briefing)}*"
+    yield f"*{date_line(briefing)}*"
     if briefing.standfirst:
         yield ""
         yield from _md_block(briefing.standfirst, width, emphasis="*")

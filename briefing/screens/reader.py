@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input, Static
 
 from briefing.models import Briefing, Document
 from briefing.search import Hit, search_briefing
+from briefing.summary import date_line
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.highlight import Marker, marker, plain
 from briefing.widgets.section import SectionView
@@ -35,17 +36,6 @@ TINY = 50
 
 FLASH_SECONDS = 1.5
 """How long a section chosen from the facts panel stays highlighted."""
-
-_MONTHS = "January February March April May June July August September October November December"
-
-
-def date_text(briefing: Briefing) -> str:
-    """``19 November 2024``, with the update time when there is one."""
-    published = briefing.published
-    text = f"{published.day} {_MONTHS.split()[published.month - 1]} {published.year}"
-    if briefing.updated is not None:
-        text += f" · updated {briefing.updated.isoformat(sep=' ', timespec='minutes')}"
-    return text
 
 
 class ReaderScreen(Screen[None]):
@@ -104,7 +94,7 @@ class ReaderScreen(Screen[None]):
         briefing = self.briefing
         with Horizontal(id="header"):
             yield Static(Content(briefing.title), id="title")
-            yield Static(Content(date_text(briefing)), id="date")
+            yield Static(Content(date_line(briefing)), id="date")
         with Horizontal(id="body"):
             with VerticalScroll(id="main"):
                 if briefing.standfirst:
