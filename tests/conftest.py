@@ -57,6 +57,13 @@ def minimal() -> dict[str, Any]:
     return copy.deepcopy(_MINIMAL)
 
 
+def set_at(data: Any, path: tuple[str | int, ...], value: object) -> None:
+    """Set the value at ``path`` (keys and list indexes) inside nested JSON data."""
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
 def write_json(path: Path, data: object, **dump_options: Any) -> Path:
     """Write ``data`` as JSON (indented, so errors have distinct lines) and return the path."""
     path.write_text(json.dumps(data, indent=2, **dump_options), encoding="utf-8")

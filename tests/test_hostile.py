@@ -26,7 +26,7 @@ from briefing.cells import cell_width
 from briefing.errors import BriefingError
 from briefing.models import Document
 from briefing.summary import FORMATS, Options, render
-from tests.conftest import HOSTILE_TEXTS, minimal, run_cli, write_json
+from tests.conftest import HOSTILE_TEXTS, minimal, run_cli, set_at, write_json
 
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 LONG_WORD = "x" * 10_000
@@ -129,10 +129,7 @@ def with_texts(texts: list[str]) -> Document | None:
     data = minimal()
     data["briefings"][0]["standfirst"] = "x"
     for path, text in zip(TEXT_PATHS, texts, strict=False):
-        target: Any = data["briefings"][0]
-        for part in path[:-1]:
-            target = target[part]
-        target[path[-1]] = text
+        set_at(data["briefings"][0], path, text)
     try:
         return store.parse(json.dumps(data))
     except BriefingError:

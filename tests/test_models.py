@@ -10,6 +10,7 @@ import pytest
 from briefing.errors import BriefingError
 from briefing.models import Document
 from briefing.store import parse
+from tests.conftest import set_at
 
 
 def check(data: object) -> Document:
@@ -126,10 +127,7 @@ def test_required_nested_fields(doc: dict[str, Any], container: str, field: str)
 def test_required_text_must_not_be_blank(
     doc: dict[str, Any], path: tuple[str | int, ...], blank: str
 ) -> None:
-    target: Any = doc["briefings"][0]
-    for part in path[:-1]:
-        target = target[part]
-    target[path[-1]] = blank
+    set_at(doc["briefings"][0], path, blank)
     problems = problems_of(doc)
     assert len(problems) == 1
     assert problems[0][1] == "must not be empty or only white space"

@@ -14,7 +14,7 @@ from briefing import store
 from briefing.errors import BriefingError, Problem
 from briefing.jsonpos import Positions
 from briefing.models import Document
-from tests.conftest import BUNDLED, minimal, write_json
+from tests.conftest import BUNDLED, minimal, set_at, write_json
 
 
 def load_error(path: Path) -> BriefingError:
@@ -252,10 +252,7 @@ def _mutations() -> st.SearchStrategy[dict[str, Any]]:
 
     def mutate(path: tuple[str | int, ...], value: object) -> dict[str, Any]:
         data = minimal()
-        target: Any = data
-        for part in path[:-1]:
-            target = target[part]
-        target[path[-1]] = value
+        set_at(data, path, value)
         return data
 
     return st.builds(mutate, st.sampled_from(paths), json_values)
