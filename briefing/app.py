@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 
 from briefing.commands import BriefingCommands
 from briefing.errors import BriefingError
-from briefing.models import Document
+from briefing.records import Document
 from briefing.screens.help import HelpScreen, help_rows
 from briefing.screens.reader import ReaderScreen
 from briefing.settings import (

@@ -19,7 +19,7 @@ from briefing.errors import BriefingError, visible
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from briefing.models import Briefing, Document
+    from briefing.records import Briefing, Document
 
 EXIT_OK = 0
 EXIT_ERROR = 1

@@ -14,7 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
 if TYPE_CHECKING:
-    from briefing.models import Briefing
+    from briefing.records import Briefing
     from briefing.screens.reader import ReaderScreen
 
 Command = tuple[str, Callable[[], object], str]

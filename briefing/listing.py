@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from briefing.cells import cell_width, pad, truncate
-from briefing.models import Document
+from briefing.records import Document
 
 _HEADER = ("ID", "DATE", "TITLE", "SECTIONS")
 _GAP = "  "

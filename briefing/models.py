@@ -27,19 +27,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from briefing.records import Status, clean_line, clean_text
+
 SCHEMA_VERSION = 1
 """The format version this code reads and writes."""
 
-Status = Literal["confirmed", "reported", "unverified", "claim"]
-"""How well a key fact is established, as the story supports it."""
-
-STATUSES: tuple[Status, ...] = ("confirmed", "reported", "unverified", "claim")
-"""Every status, strongest first."""
-
-# C0 controls except tab and newline, DEL, C1 controls, and the bidirectional embedding,
-# override and isolate characters: none of them belongs in text shown in a terminal.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_LINE_BREAKS = re.compile(r"[\t\n]+")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _PARTIAL_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 _URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
@@ -50,11 +42,6 @@ URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*$"
 TEXT_PATTERN = r"\S"
 
 
-def clean_text(value: str) -> str:
-    """Remove control and bidi-override characters and surrounding white space."""
-    return _CONTROL.sub("", value).strip()
-
-
 def _prose(value: str) -> str:
     """Clean multi-line text (paragraphs keep their line breaks) and require some content."""
     return _require(clean_text(value))
@@ -62,7 +49,7 @@ def _prose(value: str) -> str:
 
 def _line(value: str) -> str:
     """Clean single-line text: tabs and line breaks become spaces, and require some content."""
-    return _require(_LINE_BREAKS.sub(" ", clean_text(value)))
+    return _require(clean_line(value))
 
 
 def _require(value: str) -> str:

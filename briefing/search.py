@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefing.models import Briefing, Document
+    from briefing.records import Briefing, Document
 
 Key = tuple[str | int, ...]
 

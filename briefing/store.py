@@ -1,6 +1,7 @@
-"""Find, read and validate a briefing file, and the one error type a user ever sees.
+"""Find, read and validate a briefing file.
 
-Data flows one way: file -> :func:`load` -> :class:`~briefing.models.Document`. Whatever goes
+Data flows one way: file -> :func:`load` -> :class:`~briefing.records.Document`, validated on the
+way by the pydantic models of :mod:`briefing.models`. Whatever goes
 wrong on the way (no file, bytes that are not UTF-8, bad JSON, a schema rule broken) becomes a
 :class:`BriefingError` that names the file and the place of every problem found.
 """
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from briefing import records
 from briefing.errors import BriefingError, Problem
 from briefing.models import Document, raw_reference_problems
 
@@ -69,11 +71,15 @@ def signature(path: str | Path) -> tuple[int, int, int, bool] | None:
     return info.st_mtime_ns, info.st_size, info.st_ino, stat.S_ISDIR(info.st_mode)
 
 
-def load(path: str | Path, max_bytes: int | None = None) -> Document:
+def load(path: str | Path, max_bytes: int | None = None) -> records.Document:
     """Read and validate a briefing file (``-`` for standard input) of at most ``max_bytes``
     (default: ``$BRIEFING_MAX_SIZE``, else :data:`DEFAULT_MAX_BYTES`)."""
-    name = str(path) if str(path) != STDIN else "<stdin>"
-    return parse(read_text(path, max_bytes), name)
+    return parse(read_text(path, max_bytes), display_name(path))
+
+
+def display_name(path: str | Path) -> str:
+    """How errors name the file: its path, or ``<stdin>``."""
+    return str(path) if str(path) != STDIN else "<stdin>"
 
 
 def parse_size(text: str) -> int:
@@ -99,7 +105,7 @@ def size_limit() -> int:
 def read_text(path: str | Path, max_bytes: int | None = None) -> str:
     """The file's text, decoded as UTF-8 (a leading byte-order mark is allowed). A file over
     the size limit is refused before it is read."""
-    name = "<stdin>" if str(path) == STDIN else str(path)
+    name = display_name(path)
     limit = size_limit() if max_bytes is None else max_bytes
     try:
         if str(path) == STDIN:
@@ -147,8 +153,19 @@ def _human(size: int) -> str:
     return f"{size} bytes"
 
 
-def parse(text: str, source: str = "<string>") -> Document:
-    """Validate a briefing file's text; ``source`` names it in errors."""
+def parse(text: str, source: str = "<string>") -> records.Document:
+    """Validate a briefing file's text and return its briefings; ``source`` names it in
+    errors."""
+    return records.Document.from_json(as_json(validate(text, source)))
+
+
+def as_json(document: Document) -> dict[str, Any]:
+    """A validated file as JSON data: cleaned text, absent optional fields left out."""
+    return document.model_dump(mode="json", exclude_none=True)
+
+
+def validate(text: str, source: str = "<string>") -> Document:
+    """Validate a briefing file's text with the models; ``source`` names it in errors."""
     # Python's json module first: its syntax errors are the clearest, and it can see repeated
     # keys, which every JSON parser silently resolves to the last value (a typo's hiding place).
     repeated_keys = False

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from briefing.cells import truncate, wrap
 
 if TYPE_CHECKING:
-    from briefing.models import Briefing, Quote
+    from briefing.records import Briefing, Quote
 
 FORMATS = ("text", "markdown", "json", "line")
 """The values of ``briefing summary --format``."""
@@ -63,13 +63,12 @@ def narrow(briefing: Briefing, section_ids: Sequence[str]) -> Briefing:
     if not section_ids:
         return briefing
     keep = set(section_ids)
-    return briefing.model_copy(
-        update={
-            "sections": [s for s in briefing.sections if s.id in keep],
-            "key_facts": [f for f in briefing.key_facts if f.section in keep],
-            "quotes": [q for q in briefing.quotes if q.section in keep],
-            "timeline": [e for e in briefing.timeline if e.section is None or e.section in keep],
-        }
+    return replace(
+        briefing,
+        sections=tuple(s for s in briefing.sections if s.id in keep),
+        key_facts=tuple(f for f in briefing.key_facts if f.section in keep),
+        quotes=tuple(q for q in briefing.quotes if q.section in keep),
+        timeline=tuple(e for e in briefing.timeline if e.section is None or e.section in keep),
     )
 
 
@@ -255,7 +254,7 @@ def json_document(briefings: Sequence[Briefing]) -> str:
     """The briefings as a briefing file (same field names), which ``briefing validate`` accepts."""
     document = {
         "schema_version": 1,
-        "briefings": [b.model_dump(mode="json", exclude_none=True) for b in briefings],
+        "briefings": [b.to_json() for b in briefings],
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
 

@@ -282,7 +282,7 @@ def test_json_narrowed_to_sections_stays_valid(default: Document) -> None:
     briefing = parse(out).briefings[0]
     assert [s.id for s in briefing.sections] == ["north-korea"]
     assert {f.section for f in briefing.key_facts} == {"north-korea"}
-    assert briefing.quotes == []
+    assert briefing.quotes == ()
 
 
 # --- hostile text in every format ------------------------------------------------------------

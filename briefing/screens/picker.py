@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from briefing.models import Briefing, Document
+from briefing.records import Briefing, Document
 from briefing.search import fold_query, search_briefing, section_title
 
 

@@ -15,7 +15,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from briefing.models import Briefing, Document
+from briefing.records import Briefing, Document
 from briefing.search import Hit, search_briefing
 from briefing.summary import date_line
 from briefing.widgets.facts import FactsPanel

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from briefing.models import Briefing, Source
+from briefing.records import Briefing, Source
 
 WEB_SCHEMES = ("http://", "https://")
 

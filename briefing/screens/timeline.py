@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from briefing.models import Briefing, TimelineEvent
+from briefing.records import Briefing, TimelineEvent
 
 
 def date_order(event: TimelineEvent) -> str:

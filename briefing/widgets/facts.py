@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from briefing.models import KeyFact, Section
+from briefing.records import KeyFact, Section
 from briefing.widgets.highlight import Marker, plain
 
 STATUS_STYLE = {

@@ -14,7 +14,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from briefing.models import Quote, Section
+from briefing.records import Quote, Section
 from briefing.search import Key
 from briefing.widgets.highlight import Marker, plain
 

@@ -1,0 +1,246 @@
+"""Briefings as plain, immutable records: what every command and the reader work with.
+
+The pydantic models in :mod:`briefing.models` validate a file; the records here are what a
+validated file becomes. They import nothing slow (no pydantic), so a command that reads
+briefings from the index (:mod:`briefing.index`) starts in a few milliseconds.
+
+Records are built from the JSON form of a validated briefing (:meth:`Briefing.from_json`) and
+give it back (:meth:`Briefing.to_json`). Building one cleans every text field again, so that
+text read back from a cache file, however it got there, never carries a control character.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date, datetime
+from typing import Any, Literal, cast
+
+Status = Literal["confirmed", "reported", "unverified", "claim"]
+"""How well a key fact is established, as the story supports it."""
+
+STATUSES: tuple[Status, ...] = ("confirmed", "reported", "unverified", "claim")
+"""Every status, strongest first."""
+
+# C0 controls except tab and newline, DEL, C1 controls, and the bidirectional embedding,
+# override and isolate characters: none of them belongs in text shown in a terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile(r"[\t\n]+")
+
+JsonObject = Mapping[str, Any]
+
+
+def clean_text(value: str) -> str:
+    """Remove control and bidi-override characters and surrounding white space."""
+    return _CONTROL.sub("", value).strip()
+
+
+def clean_line(value: str) -> str:
+    """Clean text shown on one line: tabs and line breaks become spaces."""
+    return _LINE_BREAKS.sub(" ", clean_text(value))
+
+
+def _line(data: JsonObject, key: str) -> str:
+    return clean_line(str(data[key]))
+
+
+def _prose(data: JsonObject, key: str) -> str:
+    return clean_text(str(data[key]))
+
+
+def _optional(data: JsonObject, key: str, clean: Any = clean_text) -> str | None:
+    value = data.get(key)
+    return None if value is None else cast(str, clean(str(value)))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Section:
+    """One part of a briefing, shown collapsed as its title and one-line summary."""
+
+    id: str
+    title: str
+    summary: str
+    paragraphs: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, data: JsonObject) -> Section:
+        return cls(
+            id=_line(data, "id"),
+            title=_line(data, "title"),
+            summary=_line(data, "summary"),
+            paragraphs=tuple(clean_text(str(p)) for p in data["paragraphs"]),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeyFact:
+    """A figure or fact worth seeing at a glance, with how well it is established."""
+
+    label: str
+    value: str
+    status: Status
+    section: str
+    note: str | None = None
+
+    @classmethod
+    def from_json(cls, data: JsonObject) -> KeyFact:
+        status = data["status"]
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        return cls(
+            label=_line(data, "label"),
+            value=_line(data, "value"),
+            status=status,
+            section=_line(data, "section"),
+            note=_optional(data, "note"),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimelineEvent:
+    """Something that happened, or is due, on a known day or month (``YYYY-MM[-DD]``)."""
+
+    date: str
+    event: str
+    section: str | None = None
+
+    @classmethod
+    def from_json(cls, data: JsonObject) -> TimelineEvent:
+        return cls(
+            date=_line(data, "date"),
+            event=_line(data, "event"),
+            section=_optional(data, "section", clean_line),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quote:
+    """A direct quotation, verbatim, with who said it."""
+
+    text: str
+    speaker: str
+    role: str | None = None
+    section: str
+    date: str | None = None
+
+    @classmethod
+    def from_json(cls, data: JsonObject) -> Quote:
+        return cls(
+            text=_prose(data, "text"),
+            speaker=_line(data, "speaker"),
+            role=_optional(data, "role", clean_line),
+            section=_line(data, "section"),
+            date=_optional(data, "date", clean_line),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    """Where the briefing's information comes from."""
+
+    name: str
+    url: str | None = None
+    note: str | None = None
+
+    @classmethod
+    def from_json(cls, data: JsonObject) -> Source:
+        return cls(
+            name=_line(data, "name"),
+            url=_optional(data, "url", clean_line),
+            note=_optional(data, "note"),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Briefing:
+    """One story: a bottom line, sections, key facts, timeline, quotes and what to watch."""
+
+    id: str
+    title: str
+    standfirst: str | None = None
+    published: date
+    updated: datetime | None = None
+    bottom_line: str
+    sections: tuple[Section, ...]
+    key_facts: tuple[KeyFact, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    watch: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    def section(self, section_id: str) -> Section | None:
+        """The section with this id, if there is one."""
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    @classmethod
+    def from_json(cls, data: JsonObject) -> Briefing:
+        """A briefing from its JSON form (as a validated file holds it)."""
+        updated = data.get("updated")
+        return cls(
+            id=_line(data, "id"),
+            title=_line(data, "title"),
+            standfirst=_optional(data, "standfirst"),
+            published=date.fromisoformat(data["published"]),
+            updated=None if updated is None else datetime.fromisoformat(updated),
+            bottom_line=_prose(data, "bottom_line"),
+            sections=tuple(Section.from_json(s) for s in data["sections"]),
+            key_facts=tuple(KeyFact.from_json(f) for f in data["key_facts"]),
+            timeline=tuple(TimelineEvent.from_json(e) for e in data["timeline"]),
+            quotes=tuple(Quote.from_json(q) for q in data["quotes"]),
+            watch=tuple(clean_line(str(w)) for w in data["watch"]),
+            sources=tuple(Source.from_json(s) for s in data["sources"]),
+            tags=tuple(clean_line(str(t)) for t in data.get("tags", ())),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form: the file format's field names and order, absent fields left out."""
+        data: dict[str, Any] = _to_json(self)
+        return data
+
+
+def _to_json(record: object) -> Any:
+    if isinstance(record, tuple):
+        return [_to_json(item) for item in record]
+    if isinstance(record, (date, datetime)):
+        return record.isoformat()
+    if not is_dataclass(record):
+        return record
+    result = {}
+    for field in fields(record):
+        value = getattr(record, field.name)
+        if value is not None:
+            result[field.name] = _to_json(value)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A whole briefing file, in memory (small files, standard input, and tests)."""
+
+    briefings: tuple[Briefing, ...]
+
+    @classmethod
+    def from_json(cls, data: JsonObject) -> Document:
+        return cls(tuple(Briefing.from_json(b) for b in data["briefings"]))
+
+    def get(self, briefing_id: str) -> Briefing | None:
+        """The briefing with this id, if there is one."""
+        return next((b for b in self.briefings if b.id == briefing_id), None)
+
+    def newest(self) -> Briefing:
+        """The briefing published last; on a tie, the first of them in the file."""
+        return self.briefings[newest_index([b.published for b in self.briefings])]
+
+    def __iter__(self) -> Iterator[Briefing]:
+        return iter(self.briefings)
+
+
+def newest_index(published: Sequence[date]) -> int:
+    """Which of these publication dates is the latest; on a tie, the first of them."""
+    best = 0
+    for index, day in enumerate(published):
+        if day > published[best]:
+            best = index
+    return best
