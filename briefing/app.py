@@ -21,6 +21,8 @@ from textual.binding import Binding, BindingType
 
 from briefing.commands import BriefingCommands
 from briefing.errors import BriefingError
+from briefing.files import signature
+from briefing.library import Library, MemoryLibrary
 from briefing.records import Document
 from briefing.screens.help import HelpScreen, help_rows
 from briefing.screens.reader import ReaderScreen
@@ -32,7 +34,6 @@ from briefing.settings import (
     save_settings,
     save_state,
 )
-from briefing.store import signature
 
 _EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
@@ -42,7 +43,7 @@ EXIT_GRACE_SECONDS = 3.0
 WATCH_SECONDS = 1.0
 """How often the data file is checked for changes: one stat() call, no reading."""
 
-Loader = Callable[[], Document]
+Loader = Callable[[], Library]
 
 
 class BriefingApp(App[None]):
@@ -60,7 +61,7 @@ class BriefingApp(App[None]):
 
     def __init__(
         self,
-        document: Document,
+        library: Library,
         briefing_id: str | None = None,
         *,
         settings_path: Path | None = None,
@@ -69,7 +70,7 @@ class BriefingApp(App[None]):
         loader: Loader | None = None,
     ) -> None:
         super().__init__()
-        self.document = document
+        self.library = library
         self.source = source
         self.loader = loader
         self.settings_path = settings_path
@@ -79,8 +80,8 @@ class BriefingApp(App[None]):
         self._load_settings()
         state = self._load_state()
         remembered = state.briefing if briefing_id is None and self._same_source(state) else None
-        chosen = document.get(briefing_id or remembered or "")
-        self.reader = ReaderScreen(document, chosen or document.newest())
+        chosen = library.briefing(briefing_id or remembered or "")
+        self.reader = ReaderScreen(library, chosen or library.newest())
         if chosen is not None and chosen.id == remembered:
             self.reader.restore_open = set(state.open_sections)
         self._signature = signature(source) if source else None
@@ -181,21 +182,21 @@ class BriefingApp(App[None]):
     @work(thread=True, exclusive=True, group="reload")
     def _reload(self, loader: Loader, announce: bool) -> None:
         try:
-            document = loader()
+            library = loader()
         except BriefingError as error:
             self.call_from_thread(self._reload_problem, error)
         else:
-            self.call_from_thread(self._reloaded, document, announce)  # type: ignore[arg-type]
+            self.call_from_thread(self._reloaded, library, announce)  # type: ignore[arg-type]
 
-    async def _reloaded(self, document: Document, announce: bool) -> None:
+    async def _reloaded(self, library: Library, announce: bool) -> None:
         recovered = self._reload_failed
         self._reload_failed = False
-        self.document = document
-        await self.reader.show_document(document)
+        self.library = library
+        await self.reader.show_document(library)
         if recovered:
             self.notify("The data file is valid again: showing its new content.", markup=False)
         elif announce:
-            count = len(document.briefings)
+            count = len(library)
             self.notify(f"Reloaded {count} briefing{'s' * (count != 1)}.", markup=False)
 
     def _reload_problem(self, error: BriefingError) -> None:
@@ -219,7 +220,7 @@ class BriefingApp(App[None]):
 
 
 def make_app(
-    document: Document,
+    briefings: Library | Document,
     briefing_id: str | None = None,
     *,
     settings_path: Path | None = None,
@@ -227,15 +228,17 @@ def make_app(
     source: Path | None = None,
     loader: Loader | None = None,
 ) -> BriefingApp:
-    """The app for ``document``, opened at ``briefing_id`` (default: where the reader was last
+    """The app for a file's ``briefings`` (a library, or a document held in memory), opened at
+    ``briefing_id`` (default: where the reader was last
     time on this file, else the newest briefing).
 
     ``settings_path`` and ``state_path`` are where the theme and the reading state are kept
     (``None``: nothing is kept, as in tests); ``source`` is the data file, watched for changes
     and reloaded with ``loader``.
     """
+    library = briefings if isinstance(briefings, Library) else MemoryLibrary(briefings)
     return BriefingApp(
-        document,
+        library,
         briefing_id,
         settings_path=settings_path,
         state_path=state_path,

@@ -19,7 +19,8 @@ from briefing.errors import BriefingError, visible
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from briefing.records import Briefing, Document
+    from briefing.library import Library
+    from briefing.records import Briefing
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -192,7 +193,7 @@ def _add_data_option(parser: argparse.ArgumentParser, default: object) -> None:
 
 
 def _size(value: str) -> int:
-    from briefing.store import parse_size
+    from briefing.files import parse_size
 
     try:
         return parse_size(value)
@@ -234,8 +235,8 @@ def _width(value: str) -> int:
 def _summary(args: argparse.Namespace) -> int:
     from briefing.summary import Options, render
 
-    path, document = _load(args)
-    chosen = list(document.briefings) if args.all else [_pick(document, args.id, path)]
+    path, library = _load(args)
+    chosen = list(library.briefings()) if args.all else [_pick(library, args.id, path)]
     options = Options(
         width=args.width or _auto_width(),
         full=args.full,
@@ -249,12 +250,13 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _read(args: argparse.Namespace) -> int:
     """Plain ``briefing [ID]``: the reader on a terminal, else the text summary."""
-    path, document = _load(args)
-    briefing = _pick(document, args.id, path)
+    path, library = _load(args)
+    briefing = _pick(library, args.id, path)
     if _interactive():
         # Textual costs a fifth of a second to import: only the reader pays for it.
-        from briefing import store
+        from briefing import files
         from briefing.app import make_app
+        from briefing.index import open_library
         from briefing.settings import default_settings_path, default_state_path
 
         # Textual sizes itself from COLUMNS and LINES when they are set, and a stale exported
@@ -263,12 +265,12 @@ def _read(args: argparse.Namespace) -> int:
             os.environ.pop("COLUMNS", None)
             os.environ.pop("LINES", None)
         app = make_app(
-            document,
+            library,
             args.id,
             settings_path=default_settings_path(),
             state_path=default_state_path(),
-            source=path if str(path) != store.STDIN else None,
-            loader=lambda: store.load(path, args.max_size),
+            source=path if str(path) != files.STDIN else None,
+            loader=lambda: open_library(path, args.max_size),
         )
         app.run()
         if app.exit_warning:
@@ -294,9 +296,9 @@ def _search(args: argparse.Namespace) -> int:
     """One line per match: briefing id, where it is, and the words around it."""
     import json
 
-    from briefing.search import search_document, section_title
+    from briefing.search import section_title
 
-    _, document = _load(args)
+    _, library = _load(args)
     found = [
         {
             "briefing": briefing.id,
@@ -305,7 +307,7 @@ def _search(args: argparse.Namespace) -> int:
             "field": ".".join(str(part) for part in hit.field.key),
             "snippet": hit.snippet(),
         }
-        for briefing, hit in search_document(document, args.query)
+        for briefing, hit in library.search(args.query)
     ]
     if args.format == "json":
         _write(iter([json.dumps(found, indent=2, ensure_ascii=False) + "\n"]))
@@ -321,9 +323,9 @@ def _serve(args: argparse.Namespace) -> int:
     if not serve.has_textual_serve():
         print(f"briefing: {serve.INSTALL_HINT}", file=sys.stderr)
         return EXIT_ERROR
-    path, document = _load(args)  # a broken file is reported here, not in every browser tab
+    path, library = _load(args)  # a broken file is reported here, not in every browser tab
     if args.id is not None:
-        _pick(document, args.id, path)
+        _pick(library, args.id, path)
     url = serve.url_for(args.host, args.port)
     if not serve.is_loopback(args.host):
         print(serve.NO_AUTH_WARNING.format(url=url), file=sys.stderr)
@@ -347,7 +349,7 @@ def _list(args: argparse.Namespace) -> int:
     from briefing.listing import briefing_table
 
     width = _terminal_width() if sys.stdout.isatty() else None
-    _write(briefing_table(_load(args)[1], width))
+    _write(briefing_table(_load(args)[1].entries, width))
     return EXIT_OK
 
 
@@ -363,20 +365,21 @@ def _schema(args: argparse.Namespace) -> int:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _load(args: argparse.Namespace) -> tuple[Path, Document]:
-    from briefing import store
+def _load(args: argparse.Namespace) -> tuple[Path, Library]:
+    from briefing.files import data_path
+    from briefing.index import open_library
 
-    path = store.data_path(args.data)
-    return path, store.load(path, args.max_size)
+    path = data_path(args.data)
+    return path, open_library(path, args.max_size)
 
 
-def _pick(document: Document, briefing_id: str | None, path: Path) -> Briefing:
+def _pick(library: Library, briefing_id: str | None, path: Path) -> Briefing:
     """The briefing asked for, or the newest; an unknown id lists the known ones."""
     if briefing_id is None:
-        return document.newest()
-    briefing = document.get(briefing_id)
+        return library.newest()
+    briefing = library.briefing(briefing_id)
     if briefing is None:
-        known = _some([b.id for b in document.briefings])
+        known = _some(library.ids())
         raise BriefingError.single(path, f"no briefing '{briefing_id}' (the file has: {known})")
     return briefing
 

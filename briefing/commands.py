@@ -14,7 +14,6 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
 if TYPE_CHECKING:
-    from briefing.records import Briefing
     from briefing.screens.reader import ReaderScreen
 
 Command = tuple[str, Callable[[], object], str]
@@ -31,8 +30,8 @@ def highlight(matcher: Matcher, candidate: str) -> Content:
     return content
 
 
-def _open_briefing(reader: ReaderScreen, briefing: Briefing) -> None:
-    reader.run_worker(reader.show_briefing(briefing), exclusive=True)
+def _open_briefing(reader: ReaderScreen, briefing_id: str) -> None:
+    reader.open_briefing(briefing_id)
 
 
 class BriefingCommands(Provider):
@@ -56,10 +55,10 @@ class BriefingCommands(Provider):
                 partial(reader.open_section_by_id, section.id),
                 "Open this section and move to it",
             )
-        for briefing in reader.document.briefings:
+        for entry in reader.library.entries:
             yield (
-                f"Briefing: {briefing.published.isoformat()} {briefing.title}",
-                partial(_open_briefing, reader, briefing),
+                f"Briefing: {entry.published.isoformat()} {entry.title}",
+                partial(_open_briefing, reader, entry.id),
                 "Open this briefing",
             )
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from briefing.cells import cell_width, pad, truncate
-from briefing.records import Document
+from briefing.library import Entry
 
 _HEADER = ("ID", "DATE", "TITLE", "SECTIONS")
 _GAP = "  "
 
 
-def briefing_table(document: Document, width: int | None = None) -> Iterator[str]:
+def briefing_table(entries: Sequence[Entry], width: int | None = None) -> Iterator[str]:
     """The lines of ``briefing list``; titles are cut to fit ``width`` columns when one is given."""
-    rows = [
-        (b.id, b.published.isoformat(), b.title, str(len(b.sections))) for b in document.briefings
-    ]
+    rows = [(e.id, e.published.isoformat(), e.title, str(e.sections)) for e in entries]
     id_width = max(cell_width(row[0]) for row in [_HEADER, *rows])
     count_width = max(len(row[3]) for row in [_HEADER, *rows])
     title_width = max(cell_width(row[2]) for row in [_HEADER, *rows])

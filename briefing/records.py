@@ -5,8 +5,8 @@ validated file becomes. They import nothing slow (no pydantic), so a command tha
 briefings from the index (:mod:`briefing.index`) starts in a few milliseconds.
 
 Records are built from the JSON form of a validated briefing (:meth:`Briefing.from_json`) and
-give it back (:meth:`Briefing.to_json`). Building one cleans every text field again, so that
-text read back from a cache file, however it got there, never carries a control character.
+give it back (:meth:`Briefing.to_json`). They trust that form: data read back from anywhere but
+the validator goes through :func:`scrub` first, so that it never carries a control character.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 Status = Literal["confirmed", "reported", "unverified", "claim"]
 """How well a key fact is established, as the story supports it."""
@@ -41,17 +41,28 @@ def clean_line(value: str) -> str:
     return _LINE_BREAKS.sub(" ", clean_text(value))
 
 
+def scrub(data: Any) -> Any:
+    """JSON data with control and bidi-override characters removed from every string: for
+    data read back from somewhere less sure than the validator, such as a cache file."""
+    if isinstance(data, str):
+        return _CONTROL.sub("", data)
+    if isinstance(data, list):
+        return [scrub(item) for item in data]
+    if isinstance(data, dict):
+        return {key: scrub(value) for key, value in data.items()}
+    return data
+
+
 def _line(data: JsonObject, key: str) -> str:
-    return clean_line(str(data[key]))
+    return str(data[key])
 
 
-def _prose(data: JsonObject, key: str) -> str:
-    return clean_text(str(data[key]))
+_prose = _line
 
 
-def _optional(data: JsonObject, key: str, clean: Any = clean_text) -> str | None:
+def _optional(data: JsonObject, key: str) -> str | None:
     value = data.get(key)
-    return None if value is None else cast(str, clean(str(value)))
+    return None if value is None else str(value)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,7 +80,7 @@ class Section:
             id=_line(data, "id"),
             title=_line(data, "title"),
             summary=_line(data, "summary"),
-            paragraphs=tuple(clean_text(str(p)) for p in data["paragraphs"]),
+            paragraphs=tuple(str(p) for p in data["paragraphs"]),
         )
 
 
@@ -110,7 +121,7 @@ class TimelineEvent:
         return cls(
             date=_line(data, "date"),
             event=_line(data, "event"),
-            section=_optional(data, "section", clean_line),
+            section=_optional(data, "section"),
         )
 
 
@@ -129,9 +140,9 @@ class Quote:
         return cls(
             text=_prose(data, "text"),
             speaker=_line(data, "speaker"),
-            role=_optional(data, "role", clean_line),
+            role=_optional(data, "role"),
             section=_line(data, "section"),
-            date=_optional(data, "date", clean_line),
+            date=_optional(data, "date"),
         )
 
 
@@ -147,7 +158,7 @@ class Source:
     def from_json(cls, data: JsonObject) -> Source:
         return cls(
             name=_line(data, "name"),
-            url=_optional(data, "url", clean_line),
+            url=_optional(data, "url"),
             note=_optional(data, "note"),
         )
 
@@ -189,9 +200,9 @@ class Briefing:
             key_facts=tuple(KeyFact.from_json(f) for f in data["key_facts"]),
             timeline=tuple(TimelineEvent.from_json(e) for e in data["timeline"]),
             quotes=tuple(Quote.from_json(q) for q in data["quotes"]),
-            watch=tuple(clean_line(str(w)) for w in data["watch"]),
+            watch=tuple(str(w) for w in data["watch"]),
             sources=tuple(Source.from_json(s) for s in data["sources"]),
-            tags=tuple(clean_line(str(t)) for t in data.get("tags", ())),
+            tags=tuple(str(t) for t in data.get("tags", ())),
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefing.records import Briefing, Document
+    from briefing.records import Briefing
 
 Key = tuple[str | int, ...]
 
@@ -121,24 +121,45 @@ def search_briefing(briefing: Briefing, query: str) -> list[Hit]:
     ]
 
 
-def search_document(document: Document, query: str) -> Iterator[tuple[Briefing, Hit]]:
-    """Every occurrence of ``query`` in every briefing of the file."""
-    for briefing in document.briefings:
-        for hit in search_briefing(briefing, query):
-            yield briefing, hit
-
-
 def section_title(briefing: Briefing, hit: Hit) -> str:
     """Where a hit is, in words: its section's title, or the part of the lead or facts."""
-    if hit.field.key[0] == "section":
-        section = briefing.section(str(hit.field.key[1]))
+    return place(briefing, hit.field)
+
+
+def place(briefing: Briefing, field: Field) -> str:
+    """Where a field is, in words: its section's title, or the part of the lead or facts."""
+    if field.key[0] == "section":
+        section = briefing.section(str(field.key[1]))
         return section.title if section else ""
-    if hit.field.key[0] == "fact":
-        section = briefing.section(hit.field.section or "")
+    if field.key[0] == "fact":
+        section = briefing.section(field.section or "")
         return f"Key facts ({section.title})" if section else "Key facts"
     return {"title": "Title", "standfirst": "Standfirst", "bottom_line": "Bottom line"}[
-        str(hit.field.key[0])
+        str(field.key[0])
     ]
+
+
+FIELD_SEPARATOR = "\n"
+"""Joins the folded fields of a briefing in :func:`folded_body`; no folded query contains it,
+so no match can run from one field into the next."""
+
+
+def folded_body(briefing: Briefing) -> tuple[str, list[tuple[int, str]]]:
+    """All of a briefing's searchable text, folded, in one string, and where each field ends
+    in it with the field's place (:func:`place`): what the index searches."""
+    parts: list[str] = []
+    places: list[tuple[int, str]] = []
+    end = -len(FIELD_SEPARATOR)
+    named: dict[tuple[str | int, str | None], str] = {}
+    for field in fields(briefing):
+        folded = fold(field.text)[0]
+        parts.append(folded)
+        end += len(FIELD_SEPARATOR) + len(folded)
+        kind = (field.key[0], field.section)
+        if kind not in named:
+            named[kind] = place(briefing, field)
+        places.append((end, named[kind]))
+    return FIELD_SEPARATOR.join(parts), places
 
 
 def snippet(text: str, start: int, end: int, width: int = 72) -> str:

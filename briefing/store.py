@@ -9,10 +9,7 @@ wrong on the way (no file, bytes that are not UTF-8, bad JSON, a schema rule bro
 from __future__ import annotations
 
 import json
-import os
 import re
-import stat
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args, get_origin
@@ -21,136 +18,45 @@ from pydantic import BaseModel, ValidationError
 
 from briefing import records
 from briefing.errors import BriefingError, Problem
+from briefing.files import (
+    DATA_ENV,
+    STDIN,
+    bundled_data_path,
+    data_path,
+    display_name,
+    parse_size,
+    read_text,
+    signature,
+)
 from briefing.models import Document, raw_reference_problems
 
 if TYPE_CHECKING:
     from briefing.jsonpos import Positions
 
-DATA_ENV = "BRIEFING_DATA"
-"""Environment variable naming the data file to read when ``--data`` is not given."""
+__all__ = [
+    "DATA_ENV",
+    "STDIN",
+    "as_json",
+    "bundled_data_path",
+    "data_path",
+    "load",
+    "parse",
+    "parse_size",
+    "read_text",
+    "signature",
+    "validate",
+]
 
-STDIN = "-"
-"""The path that means: read the file from standard input."""
-
-MAX_SIZE_ENV = "BRIEFING_MAX_SIZE"
-"""Environment variable that sets the largest data file read (such as ``1G``)."""
-
-DEFAULT_MAX_BYTES = 512 * 1024**2
-"""The default limit: 512 MiB, over three times a 10,000-briefing archive of the default story."""
-
-_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kKmMgG]?)[iI]?[bB]?")
-_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
-
-_BOM = b"\xef\xbb\xbf"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PARSER_PLACE = re.compile(r"(.*?)(?: at line (\d+) column (\d+))?$", re.DOTALL)
 
 Loc = tuple[str | int, ...]
 
 
-def bundled_data_path() -> Path:
-    """The default data file: inside the installed package, or at the top of a source checkout."""
-    package = Path(__file__).resolve().parent
-    installed = package / "data" / "briefings.json"
-    return installed if installed.is_file() else package.parent / "data" / "briefings.json"
-
-
-def data_path(explicit: str | None = None) -> Path:
-    """The file to read: the one given, else ``$BRIEFING_DATA``, else the bundled one."""
-    chosen = explicit or os.environ.get(DATA_ENV)
-    return Path(chosen) if chosen else bundled_data_path()
-
-
-def signature(path: str | Path) -> tuple[int, int, int, bool] | None:
-    """What changes when the file does (modification time, size, inode), or ``None`` when it
-    cannot be seen. Cheap enough to check every second."""
-    try:
-        info = Path(path).stat()
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size, info.st_ino, stat.S_ISDIR(info.st_mode)
-
-
 def load(path: str | Path, max_bytes: int | None = None) -> records.Document:
     """Read and validate a briefing file (``-`` for standard input) of at most ``max_bytes``
     (default: ``$BRIEFING_MAX_SIZE``, else :data:`DEFAULT_MAX_BYTES`)."""
     return parse(read_text(path, max_bytes), display_name(path))
-
-
-def display_name(path: str | Path) -> str:
-    """How errors name the file: its path, or ``<stdin>``."""
-    return str(path) if str(path) != STDIN else "<stdin>"
-
-
-def parse_size(text: str) -> int:
-    """``"512M"``, ``"1.5G"``, ``"300k"`` or a number of bytes, as bytes."""
-    match = _SIZE.fullmatch(text.strip())
-    if match is None:
-        raise ValueError(f"not a size: {text!r} (such as 512M, 2G or 1000000)")
-    number, unit = match.groups()
-    return int(float(number) * _UNITS[unit.upper()])
-
-
-def size_limit() -> int:
-    """The largest data file read: ``$BRIEFING_MAX_SIZE`` when set, else the default."""
-    configured = os.environ.get(MAX_SIZE_ENV)
-    if not configured:
-        return DEFAULT_MAX_BYTES
-    try:
-        return parse_size(configured)
-    except ValueError as error:
-        raise BriefingError.single(MAX_SIZE_ENV, str(error)) from None
-
-
-def read_text(path: str | Path, max_bytes: int | None = None) -> str:
-    """The file's text, decoded as UTF-8 (a leading byte-order mark is allowed). A file over
-    the size limit is refused before it is read."""
-    name = display_name(path)
-    limit = size_limit() if max_bytes is None else max_bytes
-    try:
-        if str(path) == STDIN:
-            raw = sys.stdin.buffer.read(limit + 1)
-            size = len(raw)
-        else:
-            with Path(path).open("rb") as stream:
-                size = os.fstat(stream.fileno()).st_size
-                raw = b"" if size > limit else stream.read(limit + 1)
-                size = max(size, len(raw))
-    except FileNotFoundError:
-        raise BriefingError.single(name, "no such file") from None
-    except IsADirectoryError:
-        raise BriefingError.single(name, "is a directory, not a briefing file") from None
-    except PermissionError:
-        raise BriefingError.single(name, "permission denied: cannot read it") from None
-    except OSError as error:
-        raise BriefingError.single(name, f"cannot read it: {error.strerror or error}") from None
-    if size > limit:
-        raise BriefingError.single(
-            name,
-            f"the file is larger than the limit of {_human(limit)}; to read it, raise the limit "
-            f"with --max-size or {MAX_SIZE_ENV}",
-        )
-    raw = raw.removeprefix(_BOM)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        line_start = raw.rfind(b"\n", 0, error.start) + 1
-        column = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
-        byte = raw[error.start]
-        raise BriefingError.single(
-            name, f"not valid UTF-8 text (byte 0x{byte:02x})", line, column
-        ) from None
-    if not text.strip():
-        raise BriefingError.single(name, "the file is empty: expected a JSON object")
-    return text
-
-
-def _human(size: int) -> str:
-    for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
-        if size >= factor:
-            return f"{size / factor:g} {unit}"
-    return f"{size} bytes"
 
 
 def parse(text: str, source: str = "<string>") -> records.Document:

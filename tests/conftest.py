@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from briefing.models import Document
+from briefing.records import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "briefings.json"
@@ -114,6 +114,14 @@ def notifications(app: Any) -> list[str]:
 
     app.notify = record
     return messages
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Indexes go to a folder of the test session's own, never the user's cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    os.environ["BRIEFING_CACHE"] = str(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ from briefing import store
 from briefing.app import make_app
 from briefing.cells import cell_width
 from briefing.errors import BriefingError
-from briefing.models import Document
+from briefing.records import Document
 from briefing.summary import FORMATS, Options, render
 from tests.conftest import HOSTILE_TEXTS, minimal, run_cli, set_at, write_json
 

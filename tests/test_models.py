@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from briefing.errors import BriefingError
-from briefing.models import Document
+from briefing.records import Document
 from briefing.store import parse
 from tests.conftest import set_at
 

@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList, Static
 
 from briefing.app import BriefingApp, make_app
 from briefing.commands import BriefingCommands
-from briefing.models import Document
+from briefing.records import Document
 from briefing.screens.help import HelpScreen
 from briefing.screens.picker import BriefingPicker
 from briefing.screens.reader import ReaderScreen

@@ -12,12 +12,13 @@ import pytest
 from textual.widgets import Input, OptionList, Static
 
 from briefing.app import BriefingApp, make_app
-from briefing.models import Document
+from briefing.index import open_library
+from briefing.records import Document
 from briefing.screens.picker import BriefingPicker
 from briefing.screens.reader import ReaderScreen
 from briefing.screens.sources import SourcesScreen
 from briefing.screens.timeline import TimelineScreen
-from briefing.store import load, parse
+from briefing.store import parse
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.highlight import CURRENT_STYLE, MATCH_STYLE
 from briefing.widgets.section import SectionView
@@ -183,7 +184,9 @@ async def test_picker_searches_the_whole_text(tmp_path: Path) -> None:
 
 
 def reloading_app(path: Path, briefing_id: str | None = None, **options: Any) -> BriefingApp:
-    return make_app(load(path), briefing_id, source=path, loader=lambda: load(path), **options)
+    return make_app(
+        open_library(path), briefing_id, source=path, loader=lambda: open_library(path), **options
+    )
 
 
 async def wait_until(pilot: Any, condition: Any, seconds: float = 5.0) -> None:
@@ -234,7 +237,7 @@ async def test_live_reload_keeps_place_and_survives_bad_files(tmp_path: Path) ->
 
 async def test_r_reloads_by_hand(tmp_path: Path) -> None:
     path = write_json(tmp_path / "b.json", minimal())
-    app = make_app(load(path), loader=lambda: load(path))  # no watching: only r
+    app = make_app(open_library(path), loader=lambda: open_library(path))  # no watching: only r
     messages = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         data = minimal()

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.models import Document
+from briefing.records import Document
 from briefing.search import fold_query, search_briefing, section_title, snippet, spans
 from tests.conftest import minimal, run_cli, write_json
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from briefing import store
 from briefing.errors import BriefingError, Problem
 from briefing.jsonpos import Positions
-from briefing.models import Document
+from briefing.records import Document
 from tests.conftest import BUNDLED, minimal, set_at, write_json
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,28 +13,40 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from briefing.records import Briefing, Document
-from briefing.search import fold_query, search_briefing, section_title
+from briefing.library import Entry, Library
+from briefing.search import fold_query
 
 
-def briefing_prompt(briefing: Briefing, where: str | None = None) -> Content:
+def briefing_prompt(entry: Entry, where: str | None = None) -> Content:
     """``2024-11-19  Title``, and where the filter matched inside it; never parsed as markup."""
-    date = briefing.published.isoformat()
-    prompt = Content(f"{date}  {briefing.title}").stylize("dim", 0, len(date))
+    date = entry.published.isoformat()
+    prompt = Content(f"{date}  {entry.title}").stylize("dim", 0, len(date))
     if where:
         prompt = Content.assemble(prompt, "\n", (f"            found in: {where}", "dim italic"))
     return prompt
 
 
-def matches(briefing: Briefing, query: str) -> tuple[bool, str | None]:
-    """Whether the briefing matches the filter, and where in its text when not in its date, id
-    or title: every word in those, or the whole filter anywhere in its text."""
+def matching(
+    library: Library, entries: Sequence[Entry], query: str
+) -> list[tuple[Entry, str | None]]:
+    """The entries the filter keeps, in their order, with where the filter matched inside each
+    when not in its date, id or title: every word in those, or the whole filter anywhere in its
+    text."""
     words = fold_query(query).split()
-    heading = fold_query(f"{briefing.published.isoformat()} {briefing.id} {briefing.title}")
-    if all(word in heading for word in words):
-        return True, None
-    hits = search_briefing(briefing, query)
-    return (True, section_title(briefing, hits[0])) if hits else (False, None)
+    if not words:
+        return [(entry, None) for entry in entries]
+    inside: dict[str, str] | None = None
+    kept: list[tuple[Entry, str | None]] = []
+    for entry in entries:
+        heading = fold_query(f"{entry.published.isoformat()} {entry.id} {entry.title}")
+        if all(word in heading for word in words):
+            kept.append((entry, None))
+            continue
+        if inside is None:  # the full text is searched once, and only when needed
+            inside = dict(library.found_in(query))
+        if entry.id in inside:
+            kept.append((entry, inside[entry.id]))
+    return kept
 
 
 class BriefingPicker(ModalScreen[str | None]):
@@ -46,11 +60,11 @@ class BriefingPicker(ModalScreen[str | None]):
         Binding("pageup", "page(-1)", show=False),
     ]
 
-    def __init__(self, document: Document, current_id: str) -> None:
+    def __init__(self, library: Library, current_id: str) -> None:
         super().__init__()
-        self.document = document
+        self.library = library
         self.current_id = current_id
-        self.ordered = sorted(document.briefings, key=lambda b: b.published, reverse=True)
+        self.ordered = sorted(library.entries, key=lambda e: e.published, reverse=True)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -65,11 +79,10 @@ class BriefingPicker(ModalScreen[str | None]):
     def _fill(self, query: str) -> None:
         options = self.query_one("#picker-list", OptionList)
         options.clear_options()
-        shown = []
-        for briefing in self.ordered:
-            found, where = matches(briefing, query)
-            if found:
-                shown.append(Option(briefing_prompt(briefing, where), id=briefing.id))
+        shown = [
+            Option(briefing_prompt(entry, where), id=entry.id)
+            for entry, where in matching(self.library, self.ordered, query)
+        ]
         options.add_options(shown)
         ids = [option.id for option in shown]
         if ids:

@@ -15,7 +15,8 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from briefing.records import Briefing, Document
+from briefing.library import Library
+from briefing.records import Briefing
 from briefing.search import Hit, search_briefing
 from briefing.summary import date_line
 from briefing.widgets.facts import FactsPanel
@@ -73,9 +74,9 @@ class ReaderScreen(Screen[None]):
     narrow: var[bool] = var(False)
     """Whether the screen is too narrow for the panel beside the sections."""
 
-    def __init__(self, document: Document, briefing: Briefing) -> None:
+    def __init__(self, library: Library, briefing: Briefing) -> None:
         super().__init__()
-        self.document = document
+        self.library = library
         self.briefing = briefing
         self._last_section: str | None = None
         self.hits: list[Hit] = []
@@ -386,22 +387,22 @@ class ReaderScreen(Screen[None]):
         await self.recompose()
         self._focus_section(0, scroll=False)
 
-    async def show_document(self, document: Document) -> None:
+    async def show_document(self, library: Library) -> None:
         """Show a reloaded file, keeping the briefing, its open sections, the focused section,
         the scroll position and the search, wherever they still exist."""
         async with self._recomposing:  # one rebuild at a time: reloads can come close together
-            await self._show_document(document)
+            await self._show_document(library)
 
-    async def _show_document(self, document: Document) -> None:
+    async def _show_document(self, library: Library) -> None:
         main = self.query_one("#main", VerticalScroll)
         scroll_y = main.scroll_y
         open_ids = {view.section.id for view in self.sections if view.expanded}
         focused = self._last_section
         query = self.query_one("#search-input", Input).value if self.searching else ""
         search_focused = self.query_one("#search-input", Input).has_focus
-        self.document = document
-        same = document.get(self.briefing.id)
-        self.briefing = same or document.newest()
+        self.library = library
+        same = library.briefing(self.briefing.id)
+        self.briefing = same or library.newest()
         self.hits, self.current = [], None
         self._opened_by_search.clear()
         self.restore_open = open_ids if same is not None else set()
@@ -424,24 +425,31 @@ class ReaderScreen(Screen[None]):
 
     async def action_step_briefing(self, step: int) -> None:
         """Go to the previous (-1) or next (1) briefing in the file."""
-        briefings = self.document.briefings
-        index = [b.id for b in briefings].index(self.briefing.id) + step
-        if not 0 <= index < len(briefings):
+        ids = self.library.ids()
+        index = ids.index(self.briefing.id) + step if self.briefing.id in ids else 0
+        if not 0 <= index < len(ids):
             where = "first" if step < 0 else "last"
             self.notify(f"This is the {where} briefing in the file.", markup=False)
             return
-        await self.show_briefing(briefings[index])
+        briefing = self.library.briefing(ids[index])
+        if briefing is not None:
+            await self.show_briefing(briefing)
 
     def action_pick_briefing(self) -> None:
         """Choose a briefing from a filterable list."""
         from briefing.screens.picker import BriefingPicker
 
         def chosen(briefing_id: str | None) -> None:
-            briefing = self.document.get(briefing_id) if briefing_id else None
-            if briefing is not None and briefing is not self.briefing:
-                self.run_worker(self.show_briefing(briefing), exclusive=True)
+            if briefing_id is not None and briefing_id != self.briefing.id:
+                self.open_briefing(briefing_id)
 
-        self.app.push_screen(BriefingPicker(self.document, self.briefing.id), chosen)
+        self.app.push_screen(BriefingPicker(self.library, self.briefing.id), chosen)
+
+    def open_briefing(self, briefing_id: str) -> None:
+        """Show the briefing with this id (for the picker and the command palette)."""
+        briefing = self.library.briefing(briefing_id)
+        if briefing is not None:
+            self.run_worker(self.show_briefing(briefing), exclusive=True)
 
     def open_section_by_id(self, section_id: str) -> None:
         """Open a section and move to it (for the command palette)."""
