@@ -181,7 +181,8 @@ def sections_document(count: int) -> dict[str, object]:
 
 def bench_keys(repeat: int, big: Path) -> list[Row]:
     from briefing.app import make_app
-    from briefing.store import load, parse
+    from briefing.index import open_library
+    from briefing.store import parse
 
     async def key_time(document: object, keys: list[str], measured: str) -> float:
         app = make_app(document)  # type: ignore[arg-type]
@@ -196,8 +197,8 @@ def bench_keys(repeat: int, big: Path) -> list[Row]:
             return time.perf_counter() - started
 
     sixty = parse(json.dumps(sections_document(60)))
-    default = load(BUNDLED)
-    scaled = load(big)
+    default = open_library(BUNDLED)
+    scaled = open_library(big)
     cases = [
         ("key e, 60 sections", sixty, [], "e"),
         ("one search keystroke", default, ["slash", "k", "u", "r"], "s"),

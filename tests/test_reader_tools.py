@@ -54,7 +54,7 @@ async def test_search_as_you_type_opens_sections_and_counts(default: Document) -
         await pilot.pause()
         assert counter(app) == "1/1"
         assert opened(app) == [False, False, True, False]  # only the section holding it
-        paragraph = reader(app).sections[2].query(".part").first(Static)
+        paragraph = reader(app).sections[2].query_one(".section-body", Static)
         assert CURRENT_STYLE in styles_in(paragraph)
 
 

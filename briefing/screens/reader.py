@@ -13,11 +13,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from briefing.library import Library
 from briefing.records import Briefing
-from briefing.search import Hit, search_briefing
+from briefing.search import Hit, Key, search_briefing
 from briefing.summary import date_line
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.highlight import Marker, marker, plain
@@ -337,13 +338,24 @@ class ReaderScreen(Screen[None]):
         if key[0] == "section":
             view = self.sections[self._section_index(str(key[1]))]
             view.expanded = True
-            target = view.part(key)
-            self.call_after_refresh(main.scroll_to_widget, target, animate=False, center=True)
+            self.call_after_refresh(self._scroll_to_part, view, key)
         elif key[0] == "fact":
             self.show_facts = True
             self.query_one(FactsPanel).show_fact(int(key[1]))
         elif key[0] != "title":
             self.call_after_refresh(main.scroll_home, animate=False)
+
+    def _scroll_to_part(self, view: SectionView, key: Key) -> None:
+        """Centre the line where a part of a section starts (its title for the title)."""
+        main = self.query_one("#main", VerticalScroll)
+        target: Widget = view.body if len(key) > 2 and key[2] in ("paragraph", "quote") else view
+        top = target.virtual_region.y
+        for ancestor in target.ancestors:
+            if ancestor is main or not isinstance(ancestor, Widget):
+                break
+            top += ancestor.virtual_region.y
+        line = top + view.part_line(key)
+        main.scroll_to(y=max(line - main.scrollable_content_region.height // 2, 0), animate=False)
 
     # --- timeline, sources, copy --------------------------------------------------------
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import ScrollableContainer, Vertical
+from textual.containers import ScrollableContainer
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
@@ -61,14 +61,16 @@ class SectionView(Widget, can_focus=True):
         expanded: bool = False,
     ) -> None:
         """``quotes`` are this section's quotes with their index among the briefing's quotes."""
-        classes = "section -open" if expanded else "section"
-        super().__init__(id=f"section-{section.id}", classes=classes)
+        super().__init__(id=f"section-{section.id}", classes="section")
         self.set_reactive(SectionView.expanded, expanded)
         self.number = number
         self.section = section
         self.quotes = list(quotes)
         self._keep_at_top = False
         self._mark: Marker = plain
+        self._shown: dict[str, Content] = {}
+        """What each part shows now, so that only parts whose text or highlights change are
+        updated (each update lays the screen out again)."""
 
     def _key(self, *parts: str | int) -> Key:
         return ("section", self.section.id, *parts)
@@ -76,11 +78,15 @@ class SectionView(Widget, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(self._title(), classes="section-title")
         yield Static(self._summary(), classes="section-summary")
-        with Vertical(classes="section-body"):
-            for index, paragraph in enumerate(self.section.paragraphs):
-                yield Static(self._mark(self._key("paragraph", index), paragraph), classes="part")
-            for index, quote in self.quotes:
-                yield Static(self._quote(index, quote), classes="part quote")
+        # The body is laid out only when the section is first opened: a briefing of many
+        # sections starts as fast as one of a few.
+        body = Static(classes="section-body")
+        body.display = False
+        yield body
+
+    def on_mount(self) -> None:
+        if self.expanded:
+            self._show_body()
 
     def _title(self) -> Content:
         state = OPEN_MARK if self.expanded else CLOSED_MARK
@@ -95,30 +101,61 @@ class SectionView(Widget, can_focus=True):
         text = self._mark(self._key("quote", index), quote.text).stylize("italic")
         return Content.assemble("\u201c", text, "\u201d\n", (f"\u2014 {attribution}", "dim"))
 
-    def part(self, key: Key) -> Widget:
-        """The widget that shows the text with this search key (the section for its title)."""
-        parts = list(self.query(".part"))
-        if key[2] == "paragraph":
-            return parts[int(key[3])]
-        if key[2] == "quote":
-            indexes = [index for index, _ in self.quotes]
-            return parts[len(self.section.paragraphs) + indexes.index(int(key[3]))]
-        return self
+    def _parts(self) -> list[tuple[Key, Content]]:
+        """The body's parts in order, each with its search key: paragraphs, then quotes."""
+        parts = [
+            (self._key("paragraph", index), self._mark(self._key("paragraph", index), text))
+            for index, text in enumerate(self.section.paragraphs)
+        ]
+        parts += [(self._key("quote", i), self._quote(i, quote)) for i, quote in self.quotes]
+        return parts
+
+    def _update(self, name: str, content: Content) -> None:
+        shown = self._shown.get(name)
+        # Content's == compares the text only: highlights are in the spans.
+        if shown is None or (shown.plain, shown.spans) != (content.plain, content.spans):
+            self._shown[name] = content
+            self.query_one(f".section-{name}", Static).update(content)
+
+    def _show_body(self) -> None:
+        body = Content("\n\n").join(content for _, content in self._parts())
+        self._update("body", body)
+        self.query_one(".section-body").display = True
+
+    def part_line(self, key: Key) -> int:
+        """The line of the body where the part with this search key starts (0 for the title
+        and summary), as the body is laid out now."""
+        if len(key) < 3 or key[2] not in ("paragraph", "quote"):
+            return 0
+        width = max(self.query_one(".section-body").content_size.width, 1)
+        line = 0
+        for part_key, content in self._parts():
+            if part_key == key:
+                return line
+            line += len(content.wrap(width)) + 1
+        return 0
+
+    @property
+    def body(self) -> Widget:
+        """The widget that shows the paragraphs and quotes."""
+        return self.query_one(".section-body")
 
     def mark(self, marker: Marker) -> None:
         """Show search highlights (or, with :func:`plain`, none)."""
         self._mark = marker
-        self.query_one(".section-title", Static).update(self._title())
-        self.query_one(".section-summary", Static).update(self._summary())
-        parts = list(self.query(".part").results(Static))
-        for index, paragraph in enumerate(self.section.paragraphs):
-            parts[index].update(marker(self._key("paragraph", index), paragraph))
-        for offset, (index, quote) in enumerate(self.quotes):
-            parts[len(self.section.paragraphs) + offset].update(self._quote(index, quote))
+        self._update("title", self._title())
+        self._update("summary", self._summary())
+        if self.expanded:
+            self._show_body()
+        else:
+            self._shown.pop("body", None)  # laid out again when next opened
 
     def watch_expanded(self, expanded: bool) -> None:
-        self.set_class(expanded, "-open")
-        self.query_one(".section-title", Static).update(self._title())
+        self._update("title", self._title())
+        if expanded:
+            self._show_body()
+        else:
+            self.query_one(".section-body").display = False
 
     def action_toggle_open(self) -> None:
         """Open a closed section, close an open one."""
