@@ -19,7 +19,14 @@ from briefing.settings import load_settings
 from briefing.store import parse
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.section import SectionView
-from tests.conftest import HOSTILE_TEXTS, hostile_document, minimal, multi_document, notifications
+from tests.conftest import (
+    BUNDLED,
+    HOSTILE_TEXTS,
+    hostile_document,
+    minimal,
+    multi_document,
+    notifications,
+)
 
 WIDE = (160, 45)
 NARROW = (80, 24)
@@ -236,6 +243,41 @@ async def test_brackets_step_through_briefings(multi: Document) -> None:
         assert reader(app).briefing.id == "newest-second"
         await press(pilot, "left_square_bracket")
         assert reader(app).briefing.id == "newest-first"
+
+
+async def test_stepping_reuses_views_for_briefings_of_any_shape(default: Document) -> None:
+    # Views are reused, added and removed as the number of sections changes; nothing of the
+    # previous briefing (open sections, highlights, standfirst, watch list) may stay behind.
+    data = json.loads(BUNDLED.read_text())
+    full = data["briefings"][0]
+    bare = minimal()["briefings"][0]
+    bare.update(id="bare", watch=[], sections=bare["sections"][:1], timeline=[], quotes=[])
+    bare["key_facts"][0]["section"] = "one"
+    many = dict(full, id="many", sections=[dict(full["sections"][n % 4], id=f"s{n}")
+                for n in range(7)], key_facts=[], timeline=[], quotes=[])  # fmt: skip
+    data["briefings"] = [full, bare, many]
+    app = make_app(parse(json.dumps(data)))
+    async with app.run_test(size=WIDE) as pilot:
+        await press(pilot, "e", "slash", *"kursk", "escape")
+        for expected in (bare, many, full):
+            await press(pilot, "right_square_bracket" if expected is not full else "b")
+            if expected is full:
+                await press(pilot, *full["id"], "enter")
+            screen = reader(app)
+            assert screen.briefing.id == expected["id"]
+            titles = [view.section.title for view in screen.sections]
+            assert titles == [section["title"] for section in expected["sections"]]
+            assert [view.expanded for view in screen.sections] == [False] * len(titles)
+            numbers = [str(view.query_one(".section-title", Static).render()) for view in
+                       screen.sections]  # fmt: skip
+            assert numbers == [f"▸ {n}. {t}" for n, t in enumerate(titles, 1)]
+            assert screen.query_one("#standfirst").display == bool(expected.get("standfirst"))
+            assert screen.query_one("#watch").display == bool(expected["watch"])
+            assert len(screen.query_one(FactsPanel).facts) == len(expected["key_facts"])
+            await press(pilot, str(len(titles)))
+            last = screen.sections[-1]
+            body = str(last.query_one(".section-body", Static).render())
+            assert body.startswith(expected["sections"][-1]["paragraphs"][0])
 
 
 async def test_picker_filters_and_opens(multi: Document) -> None:

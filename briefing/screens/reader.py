@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from briefing.library import Library
-from briefing.records import Briefing
+from briefing.records import Briefing, Quote, Section
 from briefing.search import Hit, Key, search_briefing
 from briefing.summary import date_line
 from briefing.widgets.facts import FactsPanel
@@ -93,36 +93,70 @@ class ReaderScreen(Screen[None]):
     # --- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        briefing = self.briefing
         with Horizontal(id="header"):
-            yield Static(Content(briefing.title), id="title")
-            yield Static(Content(date_line(briefing)), id="date")
+            yield Static(id="title")
+            yield Static(id="date")
         with Horizontal(id="body"):
             with VerticalScroll(id="main"):
-                if briefing.standfirst:
-                    yield Static(Content(briefing.standfirst), id="standfirst")
-                bottom_line = Static(Content(briefing.bottom_line), id="bottom-line")
+                yield Static(id="standfirst")
+                bottom_line = Static(id="bottom-line")
                 bottom_line.border_title = "Bottom line"
                 yield bottom_line
-                quotes = list(enumerate(briefing.quotes))
-                for number, section in enumerate(briefing.sections, 1):
-                    mine = [(i, q) for i, q in quotes if q.section == section.id]
-                    is_open = section.id in self.restore_open
-                    yield SectionView(number, section, mine, expanded=is_open)
-                if briefing.watch:
-                    watch = Static(
-                        Content("\n").join(Content(f"• {item}") for item in briefing.watch),
-                        id="watch",
-                    )
-                    watch.border_title = "What to watch"
-                    yield watch
-            yield FactsPanel(briefing.sections, briefing.key_facts)
+                yield from self._new_views(0)
+                watch = Static(id="watch")
+                watch.border_title = "What to watch"
+                yield watch
+            yield FactsPanel(self.briefing.sections, self.briefing.key_facts)
         with Horizontal(id="search"):
             yield Input(placeholder="Search this briefing", id="search-input")
             yield Static(id="search-count")
         yield Footer(compact=self.narrow)
 
+    def _new_views(self, start: int) -> Iterator[SectionView]:
+        """Views for the sections of the briefing from ``start`` on."""
+        sections = self.briefing.sections
+        for number, section in enumerate(sections[start:], start + 1):
+            is_open = section.id in self.restore_open
+            yield SectionView(number, section, self._quotes(section), expanded=is_open)
+
+    def _quotes(self, section: Section) -> list[tuple[int, Quote]]:
+        """The section's quotes, each with its index among the briefing's quotes."""
+        return [(i, q) for i, q in enumerate(self.briefing.quotes) if q.section == section.id]
+
+    def _fill_text(self) -> None:
+        """Show the briefing's title, date, standfirst, bottom line and what to watch."""
+        briefing = self.briefing
+        self.query_one("#title", Static).update(Content(briefing.title))
+        self.query_one("#date", Static).update(Content(date_line(briefing)))
+        standfirst = self.query_one("#standfirst", Static)
+        standfirst.update(Content(briefing.standfirst or ""))
+        standfirst.set_class(not briefing.standfirst, "-empty")
+        self.query_one("#bottom-line", Static).update(Content(briefing.bottom_line))
+        watch = self.query_one("#watch", Static)
+        watch.update(Content("\n").join(Content(f"• {item}") for item in briefing.watch))
+        watch.set_class(not briefing.watch, "-empty")
+
+    async def _replace(self, briefing: Briefing) -> None:
+        """Show another briefing in the widgets already there (building widgets is what takes
+        time): sections are reused, and only those beyond the old count are added or removed.
+        """
+        self.briefing = briefing
+        self._fill_text()
+        views = self.sections
+        sections = briefing.sections
+        for number, (view, section) in enumerate(zip(views, sections, strict=False), 1):
+            is_open = section.id in self.restore_open
+            view.show(number, section, self._quotes(section), expanded=is_open)
+        if len(views) > len(sections):
+            await self.remove_children(views[len(sections) :])
+        elif len(views) < len(sections):
+            main = self.query_one("#main", VerticalScroll)
+            await main.mount_all(self._new_views(len(views)), before="#watch")
+        self.query_one(FactsPanel).set_facts(sections, briefing.key_facts)
+        self.query_one("#main", VerticalScroll).scroll_home(animate=False)
+
     def on_mount(self) -> None:
+        self._fill_text()
         self.restore_open = set()
         self._focus_section(0, scroll=False)
 
@@ -396,7 +430,8 @@ class ReaderScreen(Screen[None]):
         self.hits, self.current = [], None
         self._opened_by_search.clear()
         self.remove_class("-searching")
-        await self.recompose()
+        self.query_one("#search").display = False
+        await self._replace(briefing)
         self._focus_section(0, scroll=False)
 
     async def show_document(self, library: Library) -> None:
@@ -414,11 +449,10 @@ class ReaderScreen(Screen[None]):
         search_focused = self.query_one("#search-input", Input).has_focus
         self.library = library
         same = library.briefing(self.briefing.id)
-        self.briefing = same or library.newest()
         self.hits, self.current = [], None
         self._opened_by_search.clear()
         self.restore_open = open_ids if same is not None else set()
-        await self.recompose()
+        await self._replace(same or library.newest())
         self.restore_open = set()
         self._last_section = focused if same is not None else None
         self._focus_section(self._section_index(self._last_section))

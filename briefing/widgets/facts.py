@@ -52,6 +52,18 @@ class FactsPanel(OptionList):
     def __init__(self, sections: Sequence[Section], facts: Sequence[KeyFact]) -> None:
         self.facts: dict[str, KeyFact] = {}
         self.indexes: dict[str, int] = {}
+        super().__init__(*self._fact_options(sections, facts), id="facts")
+        self.border_title = "Key facts"
+
+    def set_facts(self, sections: Sequence[Section], facts: Sequence[KeyFact]) -> None:
+        """Show the facts of another briefing."""
+        self.clear_options()
+        self.add_options(self._fact_options(sections, facts))
+
+    def _fact_options(
+        self, sections: Sequence[Section], facts: Sequence[KeyFact]
+    ) -> list[Option | None]:
+        self.facts, self.indexes = {}, {}
         options: list[Option | None] = []
         for number, section in enumerate(sections, 1):
             group = [(i, fact) for i, fact in enumerate(facts) if fact.section == section.id]
@@ -66,8 +78,7 @@ class FactsPanel(OptionList):
                 self.facts[option_id] = fact
                 self.indexes[option_id] = index
                 options.append(Option(fact_prompt(fact, index), id=option_id))
-        super().__init__(*options, id="facts")
-        self.border_title = "Key facts"
+        return options
 
     def mark(self, marker: Marker) -> None:
         """Show search highlights (or, with :func:`plain`, none)."""

@@ -61,7 +61,7 @@ class SectionView(Widget, can_focus=True):
         expanded: bool = False,
     ) -> None:
         """``quotes`` are this section's quotes with their index among the briefing's quotes."""
-        super().__init__(id=f"section-{section.id}", classes="section")
+        super().__init__(classes="section")
         self.set_reactive(SectionView.expanded, expanded)
         self.number = number
         self.section = section
@@ -71,6 +71,25 @@ class SectionView(Widget, can_focus=True):
         self._shown: dict[str, Content] = {}
         """What each part shows now, so that only parts whose text or highlights change are
         updated (each update lays the screen out again)."""
+
+    def show(
+        self,
+        number: int,
+        section: Section,
+        quotes: Sequence[tuple[int, Quote]],
+        *,
+        expanded: bool = False,
+    ) -> None:
+        """Show another section in this view (cheaper than a new view)."""
+        self.number = number
+        self.section = section
+        self.quotes = list(quotes)
+        self._mark = plain
+        self._keep_at_top = False
+        self._shown.pop("body", None)
+        self.set_reactive(SectionView.expanded, expanded)
+        self.watch_expanded(expanded)
+        self._update("summary", self._summary())
 
     def _key(self, *parts: str | int) -> Key:
         return ("section", self.section.id, *parts)
