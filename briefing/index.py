@@ -36,7 +36,7 @@ from briefing import __version__
 from briefing.errors import BriefingError
 from briefing.files import STDIN, display_name, read_text, size_limit, too_large
 from briefing.library import Entry, Library, MemoryLibrary
-from briefing.records import Briefing, Document, clean_line, scrub
+from briefing.records import Briefing, Document, scrub
 from briefing.search import fold_query, folded_body
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 CACHE_ENV = "BRIEFING_CACHE"
 """Environment variable: the folder that holds indexes, or ``off`` to keep none."""
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 """The layout of an index file; a different one is rebuilt, never read."""
 
 RACY_SECONDS = 2.0
@@ -53,14 +53,14 @@ RACY_SECONDS = 2.0
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
-CREATE TABLE briefings (
+CREATE TABLE entries (
     pos INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     published TEXT NOT NULL,
     title TEXT NOT NULL,
-    sections INTEGER NOT NULL,
-    json TEXT NOT NULL
+    sections INTEGER NOT NULL
 );
+CREATE TABLE briefings (pos INTEGER PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE text (pos INTEGER PRIMARY KEY, body TEXT NOT NULL, places TEXT NOT NULL);
 """
 
@@ -183,17 +183,17 @@ def _write(
             db.execute("PRAGMA synchronous = OFF")
             db.executescript(_SCHEMA)
             db.executemany(
-                "INSERT INTO briefings VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO entries VALUES (?, ?, ?, ?, ?)",
                 (
-                    (
-                        pos,
-                        b.id,
-                        b.published.isoformat(),
-                        b.title,
-                        len(b.sections),
-                        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                    )
-                    for pos, (b, data) in enumerate(zip(briefings, raw, strict=True))
+                    (pos, b.id, b.published.isoformat(), b.title, len(b.sections))
+                    for pos, b in enumerate(briefings)
+                ),
+            )
+            db.executemany(
+                "INSERT INTO briefings VALUES (?, ?)",
+                (
+                    (pos, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+                    for pos, data in enumerate(raw)
                 ),
             )
             db.executemany(
@@ -263,9 +263,9 @@ class IndexedLibrary(Library):
     @property
     def entries(self) -> Sequence[Entry]:
         if self._entries is None:
-            rows = self._query("SELECT id, published, title, sections FROM briefings ORDER BY pos")
+            rows = self._query("SELECT id, published, title, sections FROM entries ORDER BY pos")
             self._entries = [
-                Entry(ident, date.fromisoformat(published), clean_line(title), int(sections))
+                Entry(ident, date.fromisoformat(published), scrub(title), int(sections))
                 for ident, published, title, sections in rows
             ]
         return self._entries
@@ -274,7 +274,9 @@ class IndexedLibrary(Library):
         return self._newest
 
     def briefing(self, briefing_id: str) -> Briefing | None:
-        rows = self._query("SELECT json FROM briefings WHERE id = ?", (briefing_id,))
+        rows = self._query(
+            "SELECT json FROM briefings JOIN entries USING (pos) WHERE id = ?", (briefing_id,)
+        )
         return self._decode(rows[0][0]) if rows else None
 
     def briefings(self) -> Iterator[Briefing]:
@@ -295,8 +297,8 @@ class IndexedLibrary(Library):
         if not needle:
             return
         for ident, position, places in self._rows(
-            "SELECT briefings.id, instr(text.body, ?) AS at, text.places FROM text "
-            "JOIN briefings USING (pos) WHERE at > 0 ORDER BY pos",
+            "SELECT entries.id, instr(text.body, ?) AS at, text.places FROM text "
+            "JOIN entries USING (pos) WHERE at > 0 ORDER BY pos",
             (needle,),
         ):
             try:
@@ -304,7 +306,7 @@ class IndexedLibrary(Library):
                 where = ends[bisect_right([end for end, _ in ends], position - 1)][1]
             except _DECODE_ERRORS:
                 raise self._damaged() from None
-            yield ident, clean_line(str(where))
+            yield ident, scrub(str(where))
 
     # --- reading rows ---------------------------------------------------------------------
 

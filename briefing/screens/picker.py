@@ -26,20 +26,25 @@ def briefing_prompt(entry: Entry, where: str | None = None) -> Content:
     return prompt
 
 
+def heading(entry: Entry) -> str:
+    """What the filter's words are matched against first: date, id and title, folded."""
+    return fold_query(f"{entry.published.isoformat()} {entry.id} {entry.title}")
+
+
 def matching(
-    library: Library, entries: Sequence[Entry], query: str
+    library: Library, entries: Sequence[Entry], query: str, headings: Sequence[str] = ()
 ) -> list[tuple[Entry, str | None]]:
     """The entries the filter keeps, in their order, with where the filter matched inside each
     when not in its date, id or title: every word in those, or the whole filter anywhere in its
-    text."""
+    text. ``headings`` may give each entry's :func:`heading`, worked out before."""
     words = fold_query(query).split()
     if not words:
         return [(entry, None) for entry in entries]
     inside: dict[str, str] | None = None
     kept: list[tuple[Entry, str | None]] = []
-    for entry in entries:
-        heading = fold_query(f"{entry.published.isoformat()} {entry.id} {entry.title}")
-        if all(word in heading for word in words):
+    for index, entry in enumerate(entries):
+        folded = headings[index] if headings else heading(entry)
+        if all(word in folded for word in words):
             kept.append((entry, None))
             continue
         if inside is None:  # the full text is searched once, and only when needed
@@ -49,8 +54,16 @@ def matching(
     return kept
 
 
+BATCH = 100
+"""How many briefings the picker's list adds at a time."""
+
+
 class BriefingPicker(ModalScreen[str | None]):
-    """Pick a briefing: type to filter, arrows to move, enter to open, escape to go back."""
+    """Pick a briefing: type to filter, arrows to move, enter to open, escape to go back.
+
+    The list grows as the cursor nears its end, :data:`BATCH` briefings at a time: an option
+    list lays out every option it holds, and an archive may hold ten thousand.
+    """
 
     BINDINGS = [
         Binding("escape", "dismiss_picker", "Close"),
@@ -65,6 +78,11 @@ class BriefingPicker(ModalScreen[str | None]):
         self.library = library
         self.current_id = current_id
         self.ordered = sorted(library.entries, key=lambda e: e.published, reverse=True)
+        self.kept: list[tuple[Entry, str | None]] = []
+        """The briefings the filter keeps, with where it matched: the list shows the first
+        :attr:`shown` of them."""
+        self.shown = 0
+        self._headings: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -77,16 +95,33 @@ class BriefingPicker(ModalScreen[str | None]):
         self.query_one(Input).focus()
 
     def _fill(self, query: str) -> None:
+        if query.strip() and not self._headings:
+            self._headings = [heading(entry) for entry in self.ordered]
+        self.kept = matching(self.library, self.ordered, query, self._headings)
         options = self.query_one("#picker-list", OptionList)
         options.clear_options()
-        shown = [
-            Option(briefing_prompt(entry, where), id=entry.id)
-            for entry, where in matching(self.library, self.ordered, query)
-        ]
-        options.add_options(shown)
-        ids = [option.id for option in shown]
+        self.shown = 0
+        ids = [entry.id for entry, _ in self.kept]
+        current = ids.index(self.current_id) if self.current_id in ids else 0
+        self._show_more(current)
         if ids:
-            options.highlighted = ids.index(self.current_id) if self.current_id in ids else 0
+            options.highlighted = current
+        total = len(self.ordered)
+        count = f"{total:,}" if len(ids) == total else f"{len(ids):,} of {total:,}"
+        self.query_one("#picker", Vertical).border_subtitle = f"{count} briefings"
+
+    def _show_more(self, at_least: int = 0) -> None:
+        """Add the next batch of kept briefings to the list (at least up to ``at_least``)."""
+        end = max(self.shown + BATCH, at_least + 1)
+        batch = self.kept[self.shown : end]
+        options = self.query_one("#picker-list", OptionList)
+        options.add_options([Option(briefing_prompt(e, where), id=e.id) for e, where in batch])
+        self.shown += len(batch)
+
+    @on(OptionList.OptionHighlighted)
+    def _near_the_end(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index >= self.shown - BATCH // 4 and self.shown < len(self.kept):
+            self._show_more()
 
     @on(Input.Changed)
     def _filter(self, event: Input.Changed) -> None:
