@@ -21,7 +21,7 @@ from briefing.records import Briefing, Quote, Section
 from briefing.search import Hit, Key, search_briefing
 from briefing.summary import date_line
 from briefing.widgets.facts import FactsPanel
-from briefing.widgets.highlight import Marker, marker, plain
+from briefing.widgets.highlight import Marker, marker, moves, plain, same
 from briefing.widgets.section import SectionView
 
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ class ReaderScreen(Screen[None]):
         """Which of :attr:`hits` is the current one."""
         self._opened_by_search: set[str] = set()
         self._recomposing = asyncio.Lock()
+        self._shown: dict[str, Content] = {}
         self.restore_open: set[str] = set()
         """Sections to open when the screen is (re)composed: at start, those open when the
         reader last closed; on a reload, those open before it."""
@@ -126,15 +127,13 @@ class ReaderScreen(Screen[None]):
     def _fill_text(self) -> None:
         """Show the briefing's title, date, standfirst, bottom line and what to watch."""
         briefing = self.briefing
-        self.query_one("#title", Static).update(Content(briefing.title))
-        self.query_one("#date", Static).update(Content(date_line(briefing)))
-        standfirst = self.query_one("#standfirst", Static)
-        standfirst.update(Content(briefing.standfirst or ""))
-        standfirst.set_class(not briefing.standfirst, "-empty")
-        self.query_one("#bottom-line", Static).update(Content(briefing.bottom_line))
-        watch = self.query_one("#watch", Static)
-        watch.update(Content("\n").join(Content(f"• {item}") for item in briefing.watch))
-        watch.set_class(not briefing.watch, "-empty")
+        self._show("title", Content(briefing.title))
+        self._show("date", Content(date_line(briefing)))
+        self._show("standfirst", Content(briefing.standfirst or ""))
+        self.query_one("#standfirst").set_class(not briefing.standfirst, "-empty")
+        self._show("bottom-line", Content(briefing.bottom_line))
+        self._show("watch", Content("\n").join(Content(f"• {item}") for item in briefing.watch))
+        self.query_one("#watch").set_class(not briefing.watch, "-empty")
 
     async def _replace(self, briefing: Briefing) -> None:
         """Show another briefing in the widgets already there (building widgets is what takes
@@ -328,7 +327,7 @@ class ReaderScreen(Screen[None]):
         with search_input.prevent(Input.Changed):
             search_input.value = ""
         self._mark(plain)
-        self.query_one("#search-count", Static).update("")
+        self._show("search-count", Content(""))
         if had_focus or self.focused is None:
             self._focus_section(self._section_index(self._last_section))
 
@@ -344,23 +343,31 @@ class ReaderScreen(Screen[None]):
     def _show_current(self, query: str) -> None:
         hit = self.hits[self.current] if self.current is not None else None
         self._mark(marker(query, hit) if query.strip() else plain)
-        count = self.query_one("#search-count", Static)
         if not query.strip():
-            count.update("")
+            self._show("search-count", Content(""))
         elif hit is None:
-            count.update(Content("no match"))
+            self._show("search-count", Content("no match"))
         else:
-            count.update(Content(f"{(self.current or 0) + 1}/{len(self.hits)}"))
+            self._show("search-count", Content(f"{(self.current or 0) + 1}/{len(self.hits)}"))
         if hit is not None:
             self._reveal(hit)
-        self.refresh_bindings()
+        # No refresh_bindings() here: the search keys are not in the footer, and refreshing
+        # it rebuilds the footer on every keystroke.
+
+    def _show(self, widget_id: str, content: Content) -> None:
+        """Show content in one of the screen's own Statics, if it is not shown already (an
+        update lays the screen out again)."""
+        shown = self._shown.get(widget_id)
+        if not same(shown, content):
+            self._shown[widget_id] = content
+            self.query_one(f"#{widget_id}", Static).update(content, layout=moves(shown, content))
 
     def _mark(self, mark: Marker) -> None:
         briefing = self.briefing
-        self.query_one("#title", Static).update(mark(("title",), briefing.title))
+        self._show("title", mark(("title",), briefing.title))
         if briefing.standfirst:
-            self.query_one("#standfirst", Static).update(mark(("standfirst",), briefing.standfirst))
-        self.query_one("#bottom-line", Static).update(mark(("bottom_line",), briefing.bottom_line))
+            self._show("standfirst", mark(("standfirst",), briefing.standfirst))
+        self._show("bottom-line", mark(("bottom_line",), briefing.bottom_line))
         for view in self.sections:
             view.mark(mark)
         self.query_one(FactsPanel).mark(mark)

@@ -11,7 +11,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from briefing.records import KeyFact, Section
-from briefing.widgets.highlight import Marker, plain
+from briefing.widgets.highlight import Marker, plain, same
 
 STATUS_STYLE = {
     "confirmed": "bold $text-success on $success-muted",
@@ -52,6 +52,7 @@ class FactsPanel(OptionList):
     def __init__(self, sections: Sequence[Section], facts: Sequence[KeyFact]) -> None:
         self.facts: dict[str, KeyFact] = {}
         self.indexes: dict[str, int] = {}
+        self.prompts: dict[str, Content] = {}
         super().__init__(*self._fact_options(sections, facts), id="facts")
         self.border_title = "Key facts"
 
@@ -63,7 +64,7 @@ class FactsPanel(OptionList):
     def _fact_options(
         self, sections: Sequence[Section], facts: Sequence[KeyFact]
     ) -> list[Option | None]:
-        self.facts, self.indexes = {}, {}
+        self.facts, self.indexes, self.prompts = {}, {}, {}
         options: list[Option | None] = []
         for number, section in enumerate(sections, 1):
             group = [(i, fact) for i, fact in enumerate(facts) if fact.section == section.id]
@@ -77,15 +78,18 @@ class FactsPanel(OptionList):
                 option_id = f"fact-{index}"
                 self.facts[option_id] = fact
                 self.indexes[option_id] = index
-                options.append(Option(fact_prompt(fact, index), id=option_id))
+                self.prompts[option_id] = fact_prompt(fact, index)
+                options.append(Option(self.prompts[option_id], id=option_id))
         return options
 
     def mark(self, marker: Marker) -> None:
-        """Show search highlights (or, with :func:`plain`, none)."""
+        """Show search highlights (or, with :func:`plain`, none), re-rendering only the facts
+        whose highlights change."""
         for option_id, fact in self.facts.items():
-            self.replace_option_prompt(
-                option_id, fact_prompt(fact, self.indexes[option_id], marker)
-            )
+            prompt = fact_prompt(fact, self.indexes[option_id], marker)
+            if not same(self.prompts.get(option_id), prompt):
+                self.prompts[option_id] = prompt
+                self.replace_option_prompt(option_id, prompt)
 
     def show_fact(self, index: int) -> None:
         """Move the cursor to the fact with this index in the briefing."""

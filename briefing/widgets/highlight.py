@@ -35,3 +35,14 @@ def marker(query: str, current: Hit | None) -> Marker:
         return content
 
     return mark
+
+
+def same(first: Content | None, second: Content) -> bool:
+    """Whether two contents show the same: text and styles (``==`` compares text only)."""
+    return first is not None and (first.plain, first.spans) == (second.plain, second.spans)
+
+
+def moves(shown: Content | None, content: Content) -> bool:
+    """Whether showing ``content`` instead of ``shown`` may change the layout: only when the
+    text changes, since highlights change styles, never widths."""
+    return shown is None or shown.plain != content.plain

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from briefing.records import Quote, Section
 from briefing.search import Key
-from briefing.widgets.highlight import Marker, plain
+from briefing.widgets.highlight import Marker, moves, plain, same
 
 OPEN_MARK = "▾"
 CLOSED_MARK = "▸"
@@ -131,10 +131,9 @@ class SectionView(Widget, can_focus=True):
 
     def _update(self, name: str, content: Content) -> None:
         shown = self._shown.get(name)
-        # Content's == compares the text only: highlights are in the spans.
-        if shown is None or (shown.plain, shown.spans) != (content.plain, content.spans):
+        if not same(shown, content):
             self._shown[name] = content
-            self.query_one(f".section-{name}", Static).update(content)
+            self.query_one(f".section-{name}", Static).update(content, layout=moves(shown, content))
 
     def _show_body(self) -> None:
         body = Content("\n\n").join(content for _, content in self._parts())
