@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "briefings.json"
 PYTHON = sys.executable
+CACHE_ENV = "BRIEFING_CACHE"
 MINIMAL_APP = Path(__file__).resolve().parent / "minimal_app.py"
 FIRST_TITLE = "1. Moscow's warning"
 
@@ -241,8 +242,9 @@ def peak_memory(code: str) -> float:
 
 def bench_memory(big: Path) -> list[Row]:
     reader = (
-        "import asyncio\nfrom briefing.app import make_app\nfrom briefing.store import load\n"
-        "async def main():\n    app = make_app(load({path!r}))\n"
+        "import asyncio\nfrom briefing.app import make_app\n"
+        "from briefing.index import open_library\n"
+        "async def main():\n    app = make_app(open_library({path!r}))\n"
         "    async with app.run_test(size=(120, 40)) as pilot:\n        await pilot.pause()\n"
         "asyncio.run(main())"
     )
@@ -282,6 +284,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     repeat, count = (1, 200) if args.smoke else (args.repeat, args.scale)
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
+        # Every run, here and in the commands measured, keeps its indexes in this run's folder.
+        os.environ[CACHE_ENV] = str(workdir / "cache")
         big = scale_file(workdir, count)
         rows: list[Row] = []
         for name, part in [

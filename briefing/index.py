@@ -236,8 +236,11 @@ class IndexedLibrary(Library):
         try:
             db = sqlite3.connect(index, check_same_thread=False)
             meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
             current = (
-                meta.get("format") == INDEX_FORMAT
+                tables >= {"meta", "entries", "briefings", "text"}
+                and db.execute("SELECT count(*) FROM entries").fetchone()[0] == meta["count"]
+                and meta.get("format") == INDEX_FORMAT
                 and meta.get("version") == __version__
                 and meta.get("path") == str(path.resolve())
                 and tuple(json.loads(meta["key"])) == _key(info)
