@@ -26,6 +26,7 @@ from briefing.widgets.section import SectionView
 
 if TYPE_CHECKING:
     from textual.events import Resize
+    from textual.geometry import Size
 
 NARROW = 100
 """Below this many columns the facts panel leaves the side and opens over the sections."""
@@ -94,6 +95,9 @@ class ReaderScreen(Screen[None]):
     # --- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The layout classes for the terminal's size are set before the widgets exist: set
+        # later, on the first resize, each class would restyle every widget on the screen.
+        self._fit(self.app.size)
         with Horizontal(id="header"):
             yield Static(id="title")
             yield Static(id="date")
@@ -108,9 +112,7 @@ class ReaderScreen(Screen[None]):
                 watch.border_title = "What to watch"
                 yield watch
             yield FactsPanel(self.briefing.sections, self.briefing.key_facts)
-        with Horizontal(id="search"):
-            yield Input(placeholder="Search this briefing", id="search-input")
-            yield Static(id="search-count")
+        yield Horizontal(id="search")  # its input is made on the first search
         yield Footer(compact=self.narrow)
 
     def _new_views(self, start: int) -> Iterator[SectionView]:
@@ -163,6 +165,15 @@ class ReaderScreen(Screen[None]):
         self.narrow = event.size.width < NARROW
         self.set_class(event.size.height < SHORT, "-short")
         self.set_class(event.size.width < TINY, "-tiny")
+
+    def _fit(self, size: Size) -> None:
+        """Take the layout for a screen of this size, without calling watchers."""
+        narrow = size.width < NARROW
+        self.set_reactive(ReaderScreen.narrow, narrow)
+        self.set_reactive(ReaderScreen.show_facts, not narrow)
+        classes = {"-narrow": narrow, "-short": size.height < SHORT, "-tiny": size.width < TINY,
+                   "-show-facts": not narrow, "-hide-facts": narrow}  # fmt: skip
+        self.set_classes([name for name, wanted in classes.items() if wanted])
 
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "-narrow")
@@ -270,12 +281,18 @@ class ReaderScreen(Screen[None]):
         """Whether a search is in progress (the search bar shows)."""
         return self.has_class("-searching")
 
-    def action_start_search(self) -> None:
+    async def action_start_search(self) -> None:
         """Open the search bar: matches are found and shown as you type."""
+        bar = self.query_one("#search")
+        if not bar.children:
+            # Made on the first search, not at start (an input costs the first paint time);
+            # keys typed meanwhile wait for this action, so they land in the input.
+            await bar.mount(Input(placeholder="Search this briefing", id="search-input"))
+            await bar.mount(Static(id="search-count"))
         self.add_class("-searching")
         # Shown and focused at once, not on the next refresh: keys typed straight after the
         # slash (fast typing, a paste) must land in the input, not run as commands.
-        self.query_one("#search").display = True
+        bar.display = True
         self.set_focus(self.query_one("#search-input", Input))
 
     @on(Input.Changed, "#search-input")
@@ -453,7 +470,7 @@ class ReaderScreen(Screen[None]):
         open_ids = {view.section.id for view in self.sections if view.expanded}
         focused = self._last_section
         query = self.query_one("#search-input", Input).value if self.searching else ""
-        search_focused = self.query_one("#search-input", Input).has_focus
+        search_focused = self.searching and self.query_one("#search-input", Input).has_focus
         self.library = library
         same = library.briefing(self.briefing.id)
         self.hits, self.current = [], None
