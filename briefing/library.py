@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from briefing.records import Briefing, Document, newest_index
 from briefing.search import Hit, fold_query, place, search_briefing
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """What a list of briefings shows of one: id, date, title and how many sections."""
 
     id: str

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Status = Literal["confirmed", "reported", "unverified", "claim"]
 """How well a key fact is established, as the story supports it."""
@@ -65,8 +64,7 @@ def _optional(data: JsonObject, key: str) -> str | None:
     return None if value is None else str(value)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Section:
+class Section(NamedTuple):
     """One part of a briefing, shown collapsed as its title and one-line summary."""
 
     id: str
@@ -84,8 +82,7 @@ class Section:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class KeyFact:
+class KeyFact(NamedTuple):
     """A figure or fact worth seeing at a glance, with how well it is established."""
 
     label: str
@@ -108,8 +105,7 @@ class KeyFact:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TimelineEvent:
+class TimelineEvent(NamedTuple):
     """Something that happened, or is due, on a known day or month (``YYYY-MM[-DD]``)."""
 
     date: str
@@ -125,14 +121,13 @@ class TimelineEvent:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Quote:
+class Quote(NamedTuple):
     """A direct quotation, verbatim, with who said it."""
 
     text: str
     speaker: str
-    role: str | None = None
     section: str
+    role: str | None = None
     date: str | None = None
 
     @classmethod
@@ -146,8 +141,7 @@ class Quote:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Source:
+class Source(NamedTuple):
     """Where the briefing's information comes from."""
 
     name: str
@@ -163,17 +157,16 @@ class Source:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Briefing:
+class Briefing(NamedTuple):
     """One story: a bottom line, sections, key facts, timeline, quotes and what to watch."""
 
     id: str
     title: str
-    standfirst: str | None = None
     published: date
-    updated: datetime | None = None
     bottom_line: str
     sections: tuple[Section, ...]
+    standfirst: str | None = None
+    updated: datetime | None = None
     key_facts: tuple[KeyFact, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
     quotes: tuple[Quote, ...] = ()
@@ -211,26 +204,36 @@ class Briefing:
         return data
 
 
+_JSON_ORDER = {
+    "Quote": ("text", "speaker", "role", "section", "date"),
+    "Briefing": ("id", "title", "standfirst", "published", "updated", "bottom_line", "sections",
+                 "key_facts", "timeline", "quotes", "watch", "sources", "tags"),
+}  # fmt: skip
+"""Field order in the file format, where the record's own order differs (a tuple's fields with
+defaults come last)."""
+
+
 def _to_json(record: object) -> Any:
-    if isinstance(record, tuple):
-        return [_to_json(item) for item in record]
     if isinstance(record, (date, datetime)):
         return record.isoformat()
-    if not is_dataclass(record):
+    if not isinstance(record, tuple):
         return record
+    names: tuple[str, ...] | None = getattr(record, "_fields", None)
+    if names is None:
+        return [_to_json(item) for item in record]
     result = {}
-    for field in fields(record):
-        value = getattr(record, field.name)
+    for name in _JSON_ORDER.get(type(record).__name__, names):
+        value = getattr(record, name)
         if value is not None:
-            result[field.name] = _to_json(value)
+            result[name] = _to_json(value)
     return result
 
 
-@dataclass(frozen=True, slots=True)
 class Document:
     """A whole briefing file, in memory (small files, standard input, and tests)."""
 
-    briefings: tuple[Briefing, ...]
+    def __init__(self, briefings: tuple[Briefing, ...]) -> None:
+        self.briefings = briefings
 
     @classmethod
     def from_json(cls, data: JsonObject) -> Document:

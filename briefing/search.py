@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from briefing.records import Briefing
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
 Key = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """A piece of a briefing's text that can be searched, with where it belongs."""
 
     key: Key
@@ -31,8 +29,7 @@ class Field:
     text: str
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One occurrence of the query in a field: characters ``start`` to ``end`` of its text."""
 
     field: Field

@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from briefing.cells import truncate, wrap
 
@@ -45,8 +44,7 @@ _STATUS_STYLE = {"confirmed": "32", "reported": "36", "unverified": "33", "claim
 _STATUS_WIDTH = max(len(status) for status in _STATUS_STYLE)
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """How to render: the width in columns; ``full`` adds paragraphs, quotes, the timeline and
     sources; ``sections`` keeps only those sections (all when empty); ``styled`` adds terminal
     escape codes (text only)."""
@@ -63,8 +61,7 @@ def narrow(briefing: Briefing, section_ids: Sequence[str]) -> Briefing:
     if not section_ids:
         return briefing
     keep = set(section_ids)
-    return replace(
-        briefing,
+    return briefing._replace(
         sections=tuple(s for s in briefing.sections if s.id in keep),
         key_facts=tuple(f for f in briefing.key_facts if f.section in keep),
         quotes=tuple(q for q in briefing.quotes if q.section in keep),
