@@ -40,11 +40,6 @@ def opened(app: BriefingApp) -> list[bool]:
     return [view.expanded for view in reader(app).sections]
 
 
-def styles_in(widget: Static) -> set[str]:
-    content = widget.render()
-    return {str(span.style) for span in getattr(content, "spans", [])}
-
-
 async def test_search_as_you_type_opens_sections_and_counts(default: Document) -> None:
     app = make_app(default)
     async with app.run_test(size=SIZE) as pilot:
@@ -54,8 +49,9 @@ async def test_search_as_you_type_opens_sections_and_counts(default: Document) -
         await pilot.pause()
         assert counter(app) == "1/1"
         assert opened(app) == [False, False, True, False]  # only the section holding it
-        paragraph = reader(app).sections[2].query_one(".section-body", Static)
-        assert CURRENT_STYLE in styles_in(paragraph)
+        body = reader(app).sections[2].body_content
+        assert body is not None
+        assert CURRENT_STYLE in {str(span.style) for span in body.spans}
 
 
 async def test_next_previous_and_escape(default: Document) -> None:
@@ -75,14 +71,15 @@ async def test_next_previous_and_escape(default: Document) -> None:
         await pilot.press("N")
         await pilot.pause()
         assert counter(app) == f"3/{total}"
-        title = reader(app).sections[2].query_one(".section-title", Static)
-        assert MATCH_STYLE in styles_in(title) or CURRENT_STYLE in styles_in(title)
+        title = {str(span.style) for span in reader(app).sections[2].title_content.spans}
+        assert MATCH_STYLE in title or CURRENT_STYLE in title
         await pilot.press("escape")
         await pilot.pause()
         assert not reader(app).searching
         assert reader(app).hits == []
         assert counter(app) == ""
-        assert not styles_in(title) & {MATCH_STYLE, CURRENT_STYLE}
+        title = {str(span.style) for span in reader(app).sections[2].title_content.spans}
+        assert not title & {MATCH_STYLE, CURRENT_STYLE}
         await pilot.press("n")  # no search: n does nothing
         assert not reader(app).searching
 

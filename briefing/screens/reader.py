@@ -406,9 +406,8 @@ class ReaderScreen(Screen[None]):
     def _scroll_to_part(self, view: SectionView, key: Key) -> None:
         """Centre the line where a part of a section starts (its title for the title)."""
         main = self.query_one("#main", VerticalScroll)
-        target: Widget = view.body if len(key) > 2 and key[2] in ("paragraph", "quote") else view
-        top = target.virtual_region.y
-        for ancestor in target.ancestors:
+        top = view.virtual_region.y
+        for ancestor in view.ancestors:
             if ancestor is main or not isinstance(ancestor, Widget):
                 break
             top += ancestor.virtual_region.y

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from textual.geometry import Size
 
 from briefing.records import Quote, Section
 from briefing.search import Key
-from briefing.widgets.highlight import Marker, moves, plain, same
+from briefing.widgets.highlight import Marker, plain
 
 OPEN_MARK = "▾"
 CLOSED_MARK = "▸"
+INDENT = 2
+"""How far the summary and the body are indented under the title."""
 
 
 class SectionView(Widget, can_focus=True):
@@ -27,6 +31,8 @@ class SectionView(Widget, can_focus=True):
 
     The section itself takes focus (not a title inside it), so closing it never loses focus.
     """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"section--title", "section--summary"}
 
     BINDINGS = [
         Binding("enter,space", "toggle_open", "Open/close", tooltip="Open or close this section"),
@@ -68,9 +74,10 @@ class SectionView(Widget, can_focus=True):
         self.quotes = list(quotes)
         self._keep_at_top = False
         self._mark: Marker = plain
-        self._shown: dict[str, Content] = {}
-        """What each part shows now, so that only parts whose text or highlights change are
-        updated (each update lays the screen out again)."""
+        self._lines: dict[int, list[Content]] = {}
+        """The section laid out, by width (a section draws itself: one widget, not one per
+        paragraph, is what keeps opening sixty sections fast)."""
+        self._head_lines = 0
 
     def show(
         self,
@@ -86,34 +93,27 @@ class SectionView(Widget, can_focus=True):
         self.quotes = list(quotes)
         self._mark = plain
         self._keep_at_top = False
-        self._shown.pop("body", None)
         self.set_reactive(SectionView.expanded, expanded)
-        self.watch_expanded(expanded)
-        self._update("summary", self._summary())
+        self._changed(layout=True)
 
     def _key(self, *parts: str | int) -> Key:
         return ("section", self.section.id, *parts)
 
-    def compose(self) -> ComposeResult:
-        yield Static(self._title(), classes="section-title")
-        yield Static(self._summary(), classes="section-summary")
-        # The body is laid out only when the section is first opened: a briefing of many
-        # sections starts as fast as one of a few.
-        body = Static(classes="section-body")
-        body.display = False
-        yield body
+    # --- content --------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        if self.expanded:
-            self._show_body()
-
-    def _title(self) -> Content:
+    @property
+    def title_content(self) -> Content:
+        """The title line: open or closed mark, number and title (with search highlights)."""
         state = OPEN_MARK if self.expanded else CLOSED_MARK
         title = self._mark(self._key("title"), self.section.title)
-        return Content.assemble(f"{state} {self.number}. ", title)
+        style = self.get_visual_style("section--title", partial=True)
+        return Content.assemble(f"{state} {self.number}. ", title).stylize_before(style)
 
-    def _summary(self) -> Content:
-        return self._mark(self._key("summary"), self.section.summary)
+    @property
+    def summary_content(self) -> Content:
+        """The one-line summary (with search highlights)."""
+        style = self.get_visual_style("section--summary", partial=True)
+        return self._mark(self._key("summary"), self.section.summary).stylize_before(style)
 
     def _quote(self, index: int, quote: Quote) -> Content:
         attribution = ", ".join(part for part in (quote.speaker, quote.role, quote.date) if part)
@@ -129,51 +129,82 @@ class SectionView(Widget, can_focus=True):
         parts += [(self._key("quote", i), self._quote(i, quote)) for i, quote in self.quotes]
         return parts
 
-    def _update(self, name: str, content: Content) -> None:
-        shown = self._shown.get(name)
-        if not same(shown, content):
-            self._shown[name] = content
-            self.query_one(f".section-{name}", Static).update(content, layout=moves(shown, content))
+    @property
+    def body_content(self) -> Content | None:
+        """The paragraphs and quotes, when the section is open."""
+        if not self.expanded:
+            return None
+        return Content("\n\n").join(content for _, content in self._parts())
 
-    def _show_body(self) -> None:
-        body = Content("\n\n").join(content for _, content in self._parts())
-        self._update("body", body)
-        self.query_one(".section-body").display = True
+    # --- layout ---------------------------------------------------------------------------
+
+    def _layout(self, width: int) -> list[Content]:
+        """The section's lines at this width: the title, then the summary and (open) the body
+        indented by :data:`INDENT` columns, a blank line before each part of the body."""
+        lines = self._lines.get(width)
+        if lines is None:
+            inner = max(width - INDENT, 1)
+            lines = self.title_content.wrap(max(width, 1))
+            lines += [
+                Content.assemble(" " * INDENT, line) for line in self.summary_content.wrap(inner)
+            ]
+            self._head_lines = len(lines)
+            if self.expanded:
+                for _, part in self._parts():
+                    lines.append(Content(""))
+                    lines += [Content.assemble(" " * INDENT, line) for line in part.wrap(inner)]
+            self._lines = {width: lines}
+        return lines
+
+    def render(self) -> Content:
+        return Content("\n").join(self._layout(self.content_size.width))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._layout(width))
 
     def part_line(self, key: Key) -> int:
-        """The line of the body where the part with this search key starts (0 for the title
-        and summary), as the body is laid out now."""
+        """The line of the section where the text with this search key starts, as the section
+        is laid out now (0 for its title)."""
+        width = self.content_size.width
+        lines = self._layout(width)
         if len(key) < 3 or key[2] not in ("paragraph", "quote"):
-            return 0
-        width = max(self.query_one(".section-body").content_size.width, 1)
-        line = 0
+            return 0 if key[2:3] == ("title",) else min(1, len(lines) - 1)
+        line = self._head_lines
+        inner = max(width - INDENT, 1)
         for part_key, content in self._parts():
+            line += 1  # the blank line before each part
             if part_key == key:
                 return line
-            line += len(content.wrap(width)) + 1
+            line += len(content.wrap(inner))
         return 0
 
-    @property
-    def body(self) -> Widget:
-        """The widget that shows the paragraphs and quotes."""
-        return self.query_one(".section-body")
+    def _changed(self, *, layout: bool) -> None:
+        self._lines = {}
+        self.refresh(layout=layout)
 
     def mark(self, marker: Marker) -> None:
-        """Show search highlights (or, with :func:`plain`, none)."""
+        """Show search highlights (or, with :func:`plain`, none); the section is drawn again
+        only when they change what it shows."""
+        before = self._signature()
         self._mark = marker
-        self._update("title", self._title())
-        self._update("summary", self._summary())
-        if self.expanded:
-            self._show_body()
-        else:
-            self._shown.pop("body", None)  # laid out again when next opened
+        if self._signature() != before:
+            self._changed(layout=False)  # highlights change styles, never the text
 
-    def watch_expanded(self, expanded: bool) -> None:
-        self._update("title", self._title())
-        if expanded:
-            self._show_body()
-        else:
-            self.query_one(".section-body").display = False
+    def _signature(self) -> list[tuple[str, object]]:
+        shown = [self.title_content, self.summary_content]
+        if self.expanded:
+            shown += [content for _, content in self._parts()]
+        return [(content.plain, content.spans) for content in shown]
+
+    def watch_expanded(self) -> None:
+        self._changed(layout=True)
+
+    def on_focus(self) -> None:
+        self._changed(layout=False)
+
+    def notify_style_update(self) -> None:
+        self._lines = {}  # the theme or the pseudo-classes changed: colours are baked in
+        super().notify_style_update()
 
     def action_toggle_open(self) -> None:
         """Open a closed section, close an open one."""
@@ -201,9 +232,9 @@ class SectionView(Widget, can_focus=True):
 
     def on_blur(self) -> None:
         self._keep_at_top = False
+        self._changed(layout=False)
 
     def on_click(self, event: events.Click) -> None:
         self.focus()
-        clicked = event.widget
-        if clicked is not None and {"section-title", "section-summary"} & set(clicked.classes):
+        if event.y < self._head_lines:  # the title or the summary: open or close
             self.action_toggle_open()
