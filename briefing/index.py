@@ -40,7 +40,7 @@ from briefing.records import Briefing, Document, scrub
 from briefing.search import fold_query, folded_body
 
 if TYPE_CHECKING:
-    from briefing.records import JsonObject
+    pass
 
 CACHE_ENV = "BRIEFING_CACHE"
 """Environment variable: the folder that holds indexes, or ``off`` to keep none."""
@@ -148,8 +148,9 @@ def build(path: str | Path, index: Path, max_bytes: int | None = None) -> Librar
     before = Path(path).stat()
     text = read_text(path, max_bytes)
     read_at = time.time_ns()
-    data = store.as_json(store.validate(text, name))
-    document = Document.from_json(data)
+    # Each briefing's JSON from pydantic's serializer (compiled), then records from that.
+    raw = [b.model_dump_json(exclude_none=True) for b in store.validate(text, name).briefings]
+    document = Document(tuple(Briefing.from_json(json.loads(data)) for data in raw))
     after = Path(path).stat()
     if _key(before) != _key(after):
         return MemoryLibrary(document, name)  # changed while we read it: index it next time
@@ -165,14 +166,14 @@ def build(path: str | Path, index: Path, max_bytes: int | None = None) -> Librar
         "count": len(document.briefings),
     }
     try:
-        _write(index, meta, data["briefings"], document.briefings)
+        _write(index, meta, raw, document.briefings)
     except (OSError, sqlite3.Error):
         return MemoryLibrary(document, name)  # no index can be kept here: read the file each time
     return IndexedLibrary.open(index, Path(path), after, name) or MemoryLibrary(document, name)
 
 
 def _write(
-    index: Path, meta: dict[str, object], raw: Sequence[JsonObject], briefings: Sequence[Briefing]
+    index: Path, meta: dict[str, object], raw: Sequence[str], briefings: Sequence[Briefing]
 ) -> None:
     index.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temporary = index.with_name(f".{index.name}.{os.getpid()}.tmp")
@@ -191,10 +192,7 @@ def _write(
             )
             db.executemany(
                 "INSERT INTO briefings VALUES (?, ?)",
-                (
-                    (pos, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-                    for pos, data in enumerate(raw)
-                ),
+                enumerate(raw),
             )
             db.executemany(
                 "INSERT INTO text VALUES (?, ?, ?)",

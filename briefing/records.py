@@ -24,44 +24,32 @@ STATUSES: tuple[Status, ...] = ("confirmed", "reported", "unverified", "claim")
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidirectional embedding,
 # override and isolate characters: none of them belongs in text shown in a terminal.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_LINE_BREAKS = re.compile(r"[\t\n]+")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+LINE_BREAKS = re.compile(r"[\t\n]+")
 
 JsonObject = Mapping[str, Any]
 
 
 def clean_text(value: str) -> str:
     """Remove control and bidi-override characters and surrounding white space."""
-    return _CONTROL.sub("", value).strip()
+    return CONTROL.sub("", value).strip()
 
 
 def clean_line(value: str) -> str:
     """Clean text shown on one line: tabs and line breaks become spaces."""
-    return _LINE_BREAKS.sub(" ", clean_text(value))
+    return LINE_BREAKS.sub(" ", clean_text(value))
 
 
 def scrub(data: Any) -> Any:
     """JSON data with control and bidi-override characters removed from every string: for
     data read back from somewhere less sure than the validator, such as a cache file."""
     if isinstance(data, str):
-        return _CONTROL.sub("", data)
+        return CONTROL.sub("", data)
     if isinstance(data, list):
         return [scrub(item) for item in data]
     if isinstance(data, dict):
         return {key: scrub(value) for key, value in data.items()}
     return data
-
-
-def _line(data: JsonObject, key: str) -> str:
-    return str(data[key])
-
-
-_prose = _line
-
-
-def _optional(data: JsonObject, key: str) -> str | None:
-    value = data.get(key)
-    return None if value is None else str(value)
 
 
 class Section(NamedTuple):
@@ -75,9 +63,9 @@ class Section(NamedTuple):
     @classmethod
     def from_json(cls, data: JsonObject) -> Section:
         return cls(
-            id=_line(data, "id"),
-            title=_line(data, "title"),
-            summary=_line(data, "summary"),
+            id=data["id"],
+            title=data["title"],
+            summary=data["summary"],
             paragraphs=tuple(str(p) for p in data["paragraphs"]),
         )
 
@@ -97,11 +85,11 @@ class KeyFact(NamedTuple):
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
         return cls(
-            label=_line(data, "label"),
-            value=_line(data, "value"),
+            label=data["label"],
+            value=data["value"],
             status=status,
-            section=_line(data, "section"),
-            note=_optional(data, "note"),
+            section=data["section"],
+            note=data.get("note"),
         )
 
 
@@ -115,9 +103,9 @@ class TimelineEvent(NamedTuple):
     @classmethod
     def from_json(cls, data: JsonObject) -> TimelineEvent:
         return cls(
-            date=_line(data, "date"),
-            event=_line(data, "event"),
-            section=_optional(data, "section"),
+            date=data["date"],
+            event=data["event"],
+            section=data.get("section"),
         )
 
 
@@ -133,11 +121,11 @@ class Quote(NamedTuple):
     @classmethod
     def from_json(cls, data: JsonObject) -> Quote:
         return cls(
-            text=_prose(data, "text"),
-            speaker=_line(data, "speaker"),
-            role=_optional(data, "role"),
-            section=_line(data, "section"),
-            date=_optional(data, "date"),
+            text=data["text"],
+            speaker=data["speaker"],
+            role=data.get("role"),
+            section=data["section"],
+            date=data.get("date"),
         )
 
 
@@ -151,9 +139,9 @@ class Source(NamedTuple):
     @classmethod
     def from_json(cls, data: JsonObject) -> Source:
         return cls(
-            name=_line(data, "name"),
-            url=_optional(data, "url"),
-            note=_optional(data, "note"),
+            name=data["name"],
+            url=data.get("url"),
+            note=data.get("note"),
         )
 
 
@@ -183,12 +171,12 @@ class Briefing(NamedTuple):
         """A briefing from its JSON form (as a validated file holds it)."""
         updated = data.get("updated")
         return cls(
-            id=_line(data, "id"),
-            title=_line(data, "title"),
-            standfirst=_optional(data, "standfirst"),
+            id=data["id"],
+            title=data["title"],
+            standfirst=data.get("standfirst"),
             published=date.fromisoformat(data["published"]),
             updated=None if updated is None else datetime.fromisoformat(updated),
-            bottom_line=_prose(data, "bottom_line"),
+            bottom_line=data["bottom_line"],
             sections=tuple(Section.from_json(s) for s in data["sections"]),
             key_facts=tuple(KeyFact.from_json(f) for f in data["key_facts"]),
             timeline=tuple(TimelineEvent.from_json(e) for e in data["timeline"]),
