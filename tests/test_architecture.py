@@ -7,8 +7,19 @@ import sys
 
 import pytest
 
-DATA_LAYER = ["briefing.models", "briefing.store", "briefing.errors", "briefing.jsonpos"]
-PLAIN_OUTPUT = ["briefing.listing", "briefing.cells"]
+DATA_LAYER = [
+    "briefing.models",
+    "briefing.store",
+    "briefing.errors",
+    "briefing.jsonpos",
+    "briefing.files",
+    "briefing.records",
+    "briefing.library",
+    "briefing.index",
+]
+PLAIN_OUTPUT = ["briefing.listing", "briefing.cells", "briefing.summary", "briefing.search"]
+READ_PATH = ["briefing.files", "briefing.records", "briefing.library", "briefing.index"]
+"""What reads briefings from the index: every command's path, so nothing slow to import."""
 
 
 def imported_after(statement: str) -> set[str]:
@@ -24,6 +35,13 @@ def test_data_and_plain_output_layers_import_neither_textual_nor_rich(module: st
     modules = imported_after(f"import {module}")
     assert module in modules
     assert not {m for m in modules if m.split(".")[0] in ("textual", "rich")}
+
+
+@pytest.mark.parametrize("module", READ_PATH)
+def test_the_read_path_imports_no_pydantic(module: str) -> None:
+    modules = imported_after(f"import {module}")
+    assert not {m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core")}
+    assert "dataclasses" not in modules  # and its import of inspect: 10 ms of start-up
 
 
 def test_cli_start_up_imports_no_pydantic_textual_or_rich() -> None:
