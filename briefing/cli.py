@@ -96,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
         "briefing ID (default: the newest); when output goes to a pipe or file, print its text "
         "summary instead.",
         epilog="The data file is the one given by --data, else $BRIEFING_DATA, else the bundled "
-        "briefings. Exit codes: 0 ok, 1 a problem with the data, 2 bad usage.",
+        "briefings; an index of it is kept in your cache folder ($BRIEFING_CACHE to move it, "
+        "'off' for none). Exit codes: 0 ok, 1 a problem with the data, 2 bad usage.",
     )
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     _add_data_option(parser, default=None)

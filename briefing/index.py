@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -65,6 +66,10 @@ CREATE TABLE text (pos INTEGER PRIMARY KEY, body TEXT NOT NULL, places TEXT NOT 
 """
 
 _Key = tuple[int, int, int, int, int]
+
+# A control character can reach JSON text only as a \u escape, as \b, \f or \r, or raw (DEL,
+# C1 and the bidi controls; raw C0 is not valid JSON): rows without any of these need no scrub.
+_MAY_HOLD_CONTROLS = re.compile(r"\\u|\\[bfr]|[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _DECODE_ERRORS = (sqlite3.Error, ValueError, KeyError, TypeError, IndexError)
 
 
@@ -324,7 +329,8 @@ class IndexedLibrary(Library):
 
     def _decode(self, data: str) -> Briefing:
         try:
-            return Briefing.from_json(scrub(json.loads(data)))
+            parsed = json.loads(data)
+            return Briefing.from_json(scrub(parsed) if _MAY_HOLD_CONTROLS.search(data) else parsed)
         except _DECODE_ERRORS:
             raise self._damaged() from None
 
