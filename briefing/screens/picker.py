@@ -33,25 +33,28 @@ def heading(entry: Entry) -> str:
 
 def matching(
     library: Library, entries: Sequence[Entry], query: str, headings: Sequence[str] = ()
-) -> list[tuple[Entry, str | None]]:
-    """The entries the filter keeps, in their order, with where the filter matched inside each
-    when not in its date, id or title: every word in those, or the whole filter anywhere in its
-    text. ``headings`` may give each entry's :func:`heading`, worked out before."""
+) -> tuple[Sequence[Entry], dict[str, str]]:
+    """The entries the filter keeps, in their order, and where the filter matched inside those
+    it did not match by date, id or title: every word in those, or the whole filter anywhere in
+    its text. ``headings`` may give each entry's :func:`heading`, worked out before. With no
+    filter, ``entries`` themselves come back: nothing is copied."""
     words = fold_query(query).split()
     if not words:
-        return [(entry, None) for entry in entries]
+        return entries, {}
     inside: dict[str, str] | None = None
-    kept: list[tuple[Entry, str | None]] = []
+    kept: list[Entry] = []
+    where: dict[str, str] = {}
     for index, entry in enumerate(entries):
         folded = headings[index] if headings else heading(entry)
         if all(word in folded for word in words):
-            kept.append((entry, None))
+            kept.append(entry)
             continue
         if inside is None:  # the full text is searched once, and only when needed
             inside = dict(library.found_in(query))
         if entry.id in inside:
-            kept.append((entry, inside[entry.id]))
-    return kept
+            kept.append(entry)
+            where[entry.id] = inside[entry.id]
+    return kept, where
 
 
 BATCH = 100
@@ -78,9 +81,10 @@ class BriefingPicker(ModalScreen[str | None]):
         self.library = library
         self.current_id = current_id
         self.ordered = sorted(library.entries, key=lambda e: e.published, reverse=True)
-        self.kept: list[tuple[Entry, str | None]] = []
+        self.kept: Sequence[Entry] = []
         """The briefings the filter keeps, with where it matched: the list shows the first
         :attr:`shown` of them."""
+        self.where: dict[str, str] = {}
         self.shown = 0
         self._headings: list[str] = []
 
@@ -97,17 +101,16 @@ class BriefingPicker(ModalScreen[str | None]):
     def _fill(self, query: str) -> None:
         if query.strip() and not self._headings:
             self._headings = [heading(entry) for entry in self.ordered]
-        self.kept = matching(self.library, self.ordered, query, self._headings)
+        self.kept, self.where = matching(self.library, self.ordered, query, self._headings)
         options = self.query_one("#picker-list", OptionList)
         options.clear_options()
         self.shown = 0
-        ids = [entry.id for entry, _ in self.kept]
-        current = ids.index(self.current_id) if self.current_id in ids else 0
+        current = next((i for i, e in enumerate(self.kept) if e.id == self.current_id), 0)
         self._show_more(current)
-        if ids:
+        if self.kept:
             options.highlighted = current
-        total = len(self.ordered)
-        count = f"{total:,}" if len(ids) == total else f"{len(ids):,} of {total:,}"
+        total, kept = len(self.ordered), len(self.kept)
+        count = f"{total:,}" if kept == total else f"{kept:,} of {total:,}"
         self.query_one("#picker", Vertical).border_subtitle = f"{count} briefings"
 
     def _show_more(self, at_least: int = 0) -> None:
@@ -115,7 +118,8 @@ class BriefingPicker(ModalScreen[str | None]):
         end = max(self.shown + BATCH, at_least + 1)
         batch = self.kept[self.shown : end]
         options = self.query_one("#picker-list", OptionList)
-        options.add_options([Option(briefing_prompt(e, where), id=e.id) for e, where in batch])
+        where = self.where
+        options.add_options([Option(briefing_prompt(e, where.get(e.id)), id=e.id) for e in batch])
         self.shown += len(batch)
 
     @on(OptionList.OptionHighlighted)

@@ -14,13 +14,14 @@ from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from briefing.library import Library
 from briefing.records import Briefing, Quote, Section
 from briefing.search import Hit, Key, search_briefing
 from briefing.summary import date_line
 from briefing.widgets.facts import FactsPanel
+from briefing.widgets.footer import QuietFooter
 from briefing.widgets.highlight import Marker, marker, moves, plain, same
 from briefing.widgets.section import SectionView
 
@@ -113,7 +114,7 @@ class ReaderScreen(Screen[None]):
                 yield watch
             yield FactsPanel(self.briefing.sections, self.briefing.key_facts)
         yield Horizontal(id="search")  # its input is made on the first search
-        yield Footer(compact=self.narrow)
+        yield QuietFooter(compact=self.narrow)
 
     def _new_views(self, start: int) -> Iterator[SectionView]:
         """Views for the sections of the briefing from ``start`` on."""
@@ -178,7 +179,7 @@ class ReaderScreen(Screen[None]):
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "-narrow")
         self.show_facts = not narrow
-        for footer in self.query(Footer):
+        for footer in self.query(QuietFooter):
             footer.compact = narrow
 
     def watch_show_facts(self, show: bool) -> None:
