@@ -131,6 +131,7 @@ class BriefingApp(App[None]):
         the briefing) out of garbage collection: a full collection then walks only what was
         made since, instead of pausing a keystroke for tens of milliseconds."""
         gc.freeze()
+        gc.enable()  # the command line keeps it off while the reader starts
         self._frozen = True
 
     def on_unmount(self) -> None:

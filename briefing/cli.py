@@ -8,6 +8,7 @@ runs. Exit codes: 0 success, 1 a problem with the data or with what was asked of
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -49,6 +50,16 @@ briefing [--data PATH] [ID]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code."""
+    # The cyclic garbage collector runs dozens of times while modules load, finding nothing:
+    # it starts once a command has what it needs (the reader: once its first screen is drawn).
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(with_default_command(sys.argv[1:] if argv is None else argv))
     if getattr(args, "all", False) and args.id:
@@ -251,9 +262,10 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _read(args: argparse.Namespace) -> int:
     """Plain ``briefing [ID]``: the reader on a terminal, else the text summary."""
-    path, library = _load(args)
+    interactive = _interactive()
+    path, library = _load(args, collect=not interactive)
     briefing = _pick(library, args.id, path)
-    if _interactive():
+    if interactive:
         # Textual costs a fifth of a second to import: only the reader pays for it.
         from briefing import files
         from briefing.app import make_app
@@ -338,6 +350,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from briefing import store
 
+    gc.enable()  # validating a big file makes many objects
     path = store.data_path(args.path or args.data)
     document = store.load(path, args.max_size)
     count = len(document.briefings)
@@ -366,12 +379,16 @@ def _schema(args: argparse.Namespace) -> int:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _load(args: argparse.Namespace) -> tuple[Path, Library]:
+def _load(args: argparse.Namespace, *, collect: bool = True) -> tuple[Path, Library]:
+    """The data file's path and briefings; then garbage collection resumes (``collect``)."""
     from briefing.files import data_path
     from briefing.index import open_library
 
     path = data_path(args.data)
-    return path, open_library(path, args.max_size)
+    library = open_library(path, args.max_size)
+    if collect:
+        gc.enable()
+    return path, library
 
 
 def _pick(library: Library, briefing_id: str | None, path: Path) -> Briefing:
