@@ -19,13 +19,12 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 
-from briefing.commands import BriefingCommands
 from briefing.errors import BriefingError
 from briefing.files import signature
 from briefing.library import Library, MemoryLibrary
 from briefing.records import Document
-from briefing.screens.help import HelpScreen, help_rows
 from briefing.screens.reader import ReaderScreen
 from briefing.settings import (
     Settings,
@@ -47,12 +46,19 @@ WATCH_SECONDS = 1.0
 Loader = Callable[[], Library]
 
 
+def _commands() -> type[Provider]:
+    """The palette's commands, imported when the palette first opens."""
+    from briefing.commands import BriefingCommands
+
+    return BriefingCommands
+
+
 class BriefingApp(App[None]):
     """A terminal reader for one file of briefings."""
 
     TITLE = "briefing"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {BriefingCommands}
+    COMMANDS = App.COMMANDS | {_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
@@ -230,6 +236,8 @@ class BriefingApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key that works here, with what it does."""
+        from briefing.screens.help import HelpScreen, help_rows
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(help_rows(self.screen)))
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from briefing.errors import BriefingError
 
+APP_NAME = "briefing"
+
 DATA_ENV = "BRIEFING_DATA"
 """Environment variable naming the data file to read when ``--data`` is not given."""
 
@@ -134,3 +136,25 @@ def _human(size: int) -> str:
         if size >= factor:
             return f"{size / factor:g} {unit}"
     return f"{size} bytes"
+
+
+_XDG = {"config": ("XDG_CONFIG_HOME", ".config"), "state": ("XDG_STATE_HOME", ".local/state"),
+        "cache": ("XDG_CACHE_HOME", ".cache")}  # fmt: skip
+_MACOS = {"config": "Application Support", "state": "Application Support", "cache": "Caches"}
+
+
+def user_folder(kind: str) -> Path:
+    """This program's folder of a kind (``config``, ``state`` or ``cache``) for this user, where
+    each platform keeps them: ``$XDG_CONFIG_HOME/briefing`` (else ``~/.config/briefing``) and so
+    on on Linux, ``~/Library/...`` on macOS, ``%LOCALAPPDATA%`` on Windows. (platformdirs does
+    the same; importing it costs more than the rest of start-up.)"""
+    home = Path.home()
+    if sys.platform == "darwin":
+        return home / "Library" / _MACOS[kind] / APP_NAME
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA") or str(home / "AppData" / "Local")
+        return Path(local) / APP_NAME / ("Cache" if kind == "cache" else "")
+    variable, default = _XDG[kind]
+    configured = os.environ.get(variable, "")
+    base = Path(configured) if configured and Path(configured).is_absolute() else home / default
+    return base / APP_NAME

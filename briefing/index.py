@@ -25,7 +25,6 @@ import json
 import os
 import re
 import sqlite3
-import sys
 import time
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
@@ -35,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefing import __version__
 from briefing.errors import BriefingError
-from briefing.files import STDIN, display_name, read_text, size_limit, too_large
+from briefing.files import STDIN, display_name, read_text, size_limit, too_large, user_folder
 from briefing.library import Entry, Library, MemoryLibrary
 from briefing.records import Briefing, Document, scrub
 from briefing.search import fold_query, folded_body
@@ -80,15 +79,7 @@ def cache_dir() -> Path | None:
     configured = os.environ.get(CACHE_ENV, "")
     if configured.lower() == "off":
         return None
-    if configured:
-        return Path(configured)
-    home = Path.home()
-    if sys.platform == "darwin":
-        return home / "Library" / "Caches" / "briefing"
-    if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local") / "briefing"
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    return (Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".cache") / "briefing"
+    return Path(configured) if configured else user_folder("cache")
 
 
 def index_path(data: Path, folder: Path) -> Path:

@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-APP_NAME = "briefing"
+from briefing.files import user_folder
+
 SETTINGS_FILE = "settings.json"
 STATE_FILE = "state.json"
 
@@ -43,16 +44,12 @@ class State:
 
 def default_settings_path() -> Path:
     """``settings.json`` in the user's config folder (``$XDG_CONFIG_HOME/briefing`` on Linux)."""
-    from platformdirs import user_config_path
-
-    return user_config_path(APP_NAME, appauthor=False) / SETTINGS_FILE
+    return user_folder("config") / SETTINGS_FILE
 
 
 def default_state_path() -> Path:
     """``state.json`` in the user's state folder (``$XDG_STATE_HOME/briefing`` on Linux)."""
-    from platformdirs import user_state_path
-
-    return user_state_path(APP_NAME, appauthor=False) / STATE_FILE
+    return user_folder("state") / STATE_FILE
 
 
 def load_settings(path: Path) -> tuple[Settings, str | None]:

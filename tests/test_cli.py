@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 from pathlib import Path
@@ -205,3 +206,16 @@ def test_output_piped_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     pipeline = run_into_head(path, "list")
     assert pipeline.stdout.split() == ["ID", "DATE", "TITLE", "SECTIONS"]
     assert pipeline.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "args", [["list"], ["summary"], ["validate"], ["search", "nothing-like-it"]]
+)
+def test_garbage_collection_is_back_on_after_a_command(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing.cli import main
+
+    main(["--data", str(BUNDLED), *args])
+    assert gc.isenabled()
+    capsys.readouterr()

@@ -251,3 +251,18 @@ def test_index_and_file_agree_on_hostile_text(query: str, tmp_path: Path, cache:
     assert list(indexed.found_in(query)) == list(memory.found_in(query))
     assert [b.to_json() for b in indexed.briefings()] == [b.to_json() for b in memory.briefings()]
     assert list(indexed.entries) == list(memory.entries)
+
+
+def test_cache_folder_follows_xdg_and_briefing_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(index.CACHE_ENV, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert index.cache_dir() == tmp_path / "xdg" / "briefing"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # not absolute: ignored, as XDG says
+    assert index.cache_dir() == tmp_path / "home" / ".cache" / "briefing"
+    monkeypatch.setenv(index.CACHE_ENV, str(tmp_path / "mine"))
+    assert index.cache_dir() == tmp_path / "mine"
+    monkeypatch.setenv(index.CACHE_ENV, "OFF")
+    assert index.cache_dir() is None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
+from textual.widgets._footer import FooterKey
 
 from briefing.app import BriefingApp, make_app
 from briefing.commands import BriefingCommands
@@ -167,6 +169,38 @@ async def test_tab_moves_between_sections_and_facts(default: Document) -> None:
         assert isinstance(app.focused, FactsPanel)
         await press(pilot, "shift+tab")
         assert focused_section(app) == "missiles"
+
+
+def footer_keys(app: BriefingApp) -> list[FooterKey]:
+    return list(app.screen.query(FooterKey))
+
+
+async def test_footer_follows_focus_but_is_rebuilt_only_when_its_keys_change(
+    default: Document,
+) -> None:
+    app = make_app(default)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        before = footer_keys(app)
+        assert "Open/close" in [key.description for key in before]
+        await press(pilot, "down", "down", "up")  # section to section: the same keys
+        assert footer_keys(app) == before  # the very same widgets: nothing rebuilt
+        await press(pilot, "tab")  # the facts panel has no open/close
+        assert "Open/close" not in [key.description for key in footer_keys(app)]
+        await press(pilot, "tab")
+        assert "Open/close" in [key.description for key in footer_keys(app)]
+        await press(pilot, "question_mark", "escape")  # a dialog over it and back
+        assert "Open/close" in [key.description for key in footer_keys(app)]
+
+
+async def test_collection_resumes_after_the_first_screen(default: Document) -> None:
+    gc.disable()  # as the command line leaves it while the reader starts
+    app = make_app(default)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # start-up objects left out of collections
+    assert gc.get_freeze_count() == 0  # handed back when the app ends
 
 
 async def test_f_hides_and_shows_the_panel(default: Document) -> None:
