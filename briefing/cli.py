@@ -60,8 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(with_default_command(sys.argv[1:] if argv is None else argv))
+    arguments = with_default_command(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(only=command_in(arguments))
+    args = parser.parse_args(arguments)
     if getattr(args, "all", False) and args.id:
         parser.error("give a briefing ID or --all, not both")
     handler: Handler = args.handler
@@ -98,8 +99,26 @@ def with_default_command(argv: Sequence[str]) -> list[str]:
     return [*args, _READ]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with one sub-parser per command."""
+def command_in(args: Sequence[str]) -> str | None:
+    """The command these arguments run, or ``None`` when they ask for the top-level help or
+    the version (or name no command: the full parser then says what is wrong)."""
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg in ("-h", "--help", "--version"):
+            return None
+        if arg in ("--data", "--max-size"):
+            index += 2
+            continue
+        if not arg.startswith("-") or arg == "-":
+            return arg if arg in _COMMANDS else None
+        index += 1
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser, with one sub-parser per command (``only``: just that command's,
+    which is all a run needs unless it asks for the top-level help)."""
     parser = argparse.ArgumentParser(
         prog="briefing",
         usage=USAGE,
@@ -113,8 +132,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     _add_data_option(parser, default=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    for name, (handler, summary, add_arguments) in _COMMAND_TABLE.items():
+        if only is None or only == name:
+            add_arguments(_add_command(commands, name, handler, summary))
+    if only in (None, _READ):
+        read = commands.add_parser(_READ, usage=USAGE)  # no help: hidden; `briefing [ID]` runs it
+        _add_data_option(read, default=argparse.SUPPRESS)
+        read.add_argument("id", nargs="?", metavar="ID")
+        _add_layout_options(read)
+        read.set_defaults(handler=_read)
+    return parser
 
-    summary = _add_command(commands, "summary", _summary, "print a summary to standard output")
+
+def _summary_arguments(summary: argparse.ArgumentParser) -> None:
     summary.add_argument("id", nargs="?", metavar="ID", help="the briefing (default: the newest)")
     summary.add_argument("--all", action="store_true", help="every briefing in the file")
     summary.add_argument(
@@ -132,20 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_layout_options(summary)
 
-    search = _add_command(
-        commands, "search", _search, "find words in every briefing (exit 1 when none match)"
-    )
+
+def _search_arguments(search: argparse.ArgumentParser) -> None:
     search.add_argument("query", metavar="QUERY", help="words to find (case and accents ignored)")
     search.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
 
-    served = _add_command(
-        commands,
-        "serve",
-        _serve,
-        "serve the reader to web browsers (pip install 'briefing[serve]')",
-    )
+
+def _serve_arguments(served: argparse.ArgumentParser) -> None:
     served.add_argument("id", nargs="?", metavar="ID", help="the briefing to open first")
     served.add_argument(
         "--host",
@@ -154,24 +179,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     served.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
 
-    validate = _add_command(
-        commands, "validate", _validate, "check a briefing file and report every problem"
-    )
+
+def _validate_arguments(validate: argparse.ArgumentParser) -> None:
     validate.add_argument(
         "path",
         nargs="?",
         metavar="PATH",
         help="the file to check ('-' for standard input); default: the data file",
     )
-    _add_command(commands, "list", _list, "one line per briefing: id, date, title, sections")
-    _add_command(commands, "schema", _schema, "print the JSON Schema of the briefing format")
 
-    read = commands.add_parser(_READ, usage=USAGE)  # no help: hidden; `briefing [ID]` runs it
-    _add_data_option(read, default=argparse.SUPPRESS)
-    read.add_argument("id", nargs="?", metavar="ID")
-    _add_layout_options(read)
-    read.set_defaults(handler=_read)
-    return parser
+
+def _no_arguments(command: argparse.ArgumentParser) -> None:
+    pass
 
 
 def _add_command(
@@ -374,6 +393,29 @@ def _schema(args: argparse.Namespace) -> int:
 
     print(json.dumps(Document.model_json_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
+
+
+_COMMAND_TABLE: dict[str, tuple[Handler, str, Callable[[argparse.ArgumentParser], None]]] = {
+    "summary": (_summary, "print a summary to standard output", _summary_arguments),
+    "search": (
+        _search,
+        "find words in every briefing (exit 1 when none match)",
+        _search_arguments,
+    ),
+    "serve": (
+        _serve,
+        "serve the reader to web browsers (pip install 'briefing[serve]')",
+        _serve_arguments,
+    ),
+    "validate": (
+        _validate,
+        "check a briefing file and report every problem",
+        _validate_arguments,
+    ),
+    "list": (_list, "one line per briefing: id, date, title, sections", _no_arguments),
+    "schema": (_schema, "print the JSON Schema of the briefing format", _no_arguments),
+}
+"""Each command: what runs it, its one-line help, and its own arguments (in help order)."""
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -246,3 +246,28 @@ def newest_index(published: Sequence[date]) -> int:
         if day > published[best]:
             best = index
     return best
+
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def date_line(briefing: Briefing) -> str:
+    """``19 November 2024``, with the update time when there is one (the reader shows it too)."""
+    published = briefing.published
+    line = f"{published.day} {MONTHS[published.month - 1]} {published.year}"
+    if briefing.updated:
+        line += f" (updated {briefing.updated.isoformat(sep=' ', timespec='minutes')})"
+    return line

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from briefing.cells import truncate, wrap
+from briefing.records import date_line
 
 if TYPE_CHECKING:
     from briefing.records import Briefing, Quote
@@ -23,20 +24,6 @@ FORMATS = ("text", "markdown", "json", "line")
 MIN_WIDTH = 20
 """The narrowest output the renderers lay out."""
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 # SGR codes: the only escape sequences this module ever writes, and only when styled.
 _BOLD, _DIM, _ITALIC = "1", "2", "3"
@@ -196,15 +183,6 @@ def _paragraph(text: str, width: int, indent: str = "") -> Iterator[str]:
     """Wrapped text that keeps the line breaks the author wrote."""
     for line in text.split("\n"):
         yield from wrap(line, width, indent)
-
-
-def date_line(briefing: Briefing) -> str:
-    """``19 November 2024``, with the update time when there is one (the reader shows it too)."""
-    published = briefing.published
-    line = f"{published.day} {_MONTHS[published.month - 1]} {published.year}"
-    if briefing.updated:
-        line += f" (updated {briefing.updated.isoformat(sep=' ', timespec='minutes')})"
-    return line
 
 
 def _attribution(quote: Quote) -> str:

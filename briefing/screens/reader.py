@@ -17,9 +17,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from briefing.library import Library
-from briefing.records import Briefing, Quote, Section
+from briefing.records import Briefing, Quote, Section, date_line
 from briefing.search import Hit, Key, search_briefing
-from briefing.summary import date_line
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.footer import QuietFooter
 from briefing.widgets.highlight import Marker, marker, moves, plain, same
