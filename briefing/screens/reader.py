@@ -155,11 +155,21 @@ class ReaderScreen(Screen[None]):
             await main.mount_all(self._new_views(len(views)), before="#watch")
         self.query_one(FactsPanel).set_facts(sections, briefing.key_facts)
         self.query_one("#main", VerticalScroll).scroll_home(animate=False)
+        self.call_after_refresh(self._prepare_sections, 0)
 
     def on_mount(self) -> None:
         self._fill_text()
         self.restore_open = set()
         self._focus_section(0, scroll=False)
+        self.call_after_refresh(self._prepare_sections, 0)
+
+    def _prepare_sections(self, index: int) -> None:
+        """While idle, wrap the sections' bodies one at a time, so that opening them (``e``
+        on sixty sections) only lays out what is ready."""
+        views = self.sections
+        if index < len(views):
+            views[index].prepare()
+            self.call_after_refresh(self._prepare_sections, index + 1)
 
     def on_resize(self, event: Resize) -> None:
         self.narrow = event.size.width < NARROW

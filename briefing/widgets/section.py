@@ -78,6 +78,7 @@ class SectionView(Widget, can_focus=True):
         """The section laid out, by width (a section draws itself: one widget, not one per
         paragraph, is what keeps opening sixty sections fast)."""
         self._head_lines = 0
+        self._wrapped: tuple[int, list[list[Content]]] | None = None
 
     def show(
         self,
@@ -93,6 +94,7 @@ class SectionView(Widget, can_focus=True):
         self.quotes = list(quotes)
         self._mark = plain
         self._keep_at_top = False
+        self._wrapped = None
         self.set_reactive(SectionView.expanded, expanded)
         self._changed(layout=True)
 
@@ -150,11 +152,25 @@ class SectionView(Widget, can_focus=True):
             ]
             self._head_lines = len(lines)
             if self.expanded:
-                for _, part in self._parts():
+                for part_lines in self._body_lines(width):
                     lines.append(Content(""))
-                    lines += [Content.assemble(" " * INDENT, line) for line in part.wrap(inner)]
+                    lines += [Content.assemble(" " * INDENT, line) for line in part_lines]
             self._lines = {width: lines}
         return lines
+
+    def _body_lines(self, width: int) -> list[list[Content]]:
+        """Each part of the body wrapped for a section this wide (kept while the parts and the
+        width stay the same: opening and closing, focus and the cursor do not change them)."""
+        inner = max(width - INDENT, 1)
+        if self._wrapped is None or self._wrapped[0] != inner:
+            self._wrapped = (inner, [content.wrap(inner) for _, content in self._parts()])
+        return self._wrapped[1]
+
+    def prepare(self) -> None:
+        """Wrap the body ahead of time, at the width the section has now: the reader does it
+        while idle, one section at a time, so that opening sections costs little."""
+        if self.content_size.width > 0:
+            self._body_lines(self.content_size.width)
 
     def render(self) -> Content:
         return Content("\n").join(self._layout(self.content_size.width))
@@ -170,12 +186,12 @@ class SectionView(Widget, can_focus=True):
         if len(key) < 3 or key[2] not in ("paragraph", "quote"):
             return 0 if key[2:3] == ("title",) else min(1, len(lines) - 1)
         line = self._head_lines
-        inner = max(width - INDENT, 1)
-        for part_key, content in self._parts():
+        parts = self._parts()
+        for (part_key, _), part_lines in zip(parts, self._body_lines(width), strict=True):
             line += 1  # the blank line before each part
             if part_key == key:
                 return line
-            line += len(content.wrap(inner))
+            line += len(part_lines)
         return 0
 
     def _changed(self, *, layout: bool) -> None:
@@ -188,12 +204,11 @@ class SectionView(Widget, can_focus=True):
         before = self._signature()
         self._mark = marker
         if self._signature() != before:
+            self._wrapped = None  # the body's highlights are in its wrapped lines
             self._changed(layout=False)  # highlights change styles, never the text
 
     def _signature(self) -> list[tuple[str, object]]:
-        shown = [self.title_content, self.summary_content]
-        if self.expanded:
-            shown += [content for _, content in self._parts()]
+        shown = [self.title_content, self.summary_content, *(c for _, c in self._parts())]
         return [(content.plain, content.spans) for content in shown]
 
     def watch_expanded(self) -> None:
