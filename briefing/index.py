@@ -36,7 +36,7 @@ from briefing import __version__
 from briefing.errors import BriefingError
 from briefing.files import STDIN, display_name, read_text, size_limit, too_large, user_folder
 from briefing.library import Entry, Library, MemoryLibrary
-from briefing.records import Briefing, Document, scrub
+from briefing.records import Briefing, scrub
 from briefing.search import fold_query, folded_body
 
 if TYPE_CHECKING:
@@ -144,9 +144,7 @@ def build(path: str | Path, index: Path, max_bytes: int | None = None) -> Librar
     before = Path(path).stat()
     text = read_text(path, max_bytes)
     read_at = time.time_ns()
-    # Each briefing's JSON from pydantic's serializer (compiled), then records from that.
-    raw = [b.model_dump_json(exclude_none=True) for b in store.validate(text, name).briefings]
-    document = Document(tuple(Briefing.from_json(json.loads(data)) for data in raw))
+    document, raw = store.as_records(store.validate(text, name))
     after = Path(path).stat()
     if _key(before) != _key(after):
         return MemoryLibrary(document, name)  # changed while we read it: index it next time

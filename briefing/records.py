@@ -12,7 +12,7 @@ the validator goes through :func:`scrub` first, so that it never carries a contr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Literal, NamedTuple
 
@@ -28,16 +28,6 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 LINE_BREAKS = re.compile(r"[\t\n]+")
 
 JsonObject = Mapping[str, Any]
-
-
-def clean_text(value: str) -> str:
-    """Remove control and bidi-override characters and surrounding white space."""
-    return CONTROL.sub("", value).strip()
-
-
-def clean_line(value: str) -> str:
-    """Clean text shown on one line: tabs and line breaks become spaces."""
-    return LINE_BREAKS.sub(" ", clean_text(value))
 
 
 def scrub(data: Any) -> Any:
@@ -223,10 +213,6 @@ class Document:
     def __init__(self, briefings: tuple[Briefing, ...]) -> None:
         self.briefings = briefings
 
-    @classmethod
-    def from_json(cls, data: JsonObject) -> Document:
-        return cls(tuple(Briefing.from_json(b) for b in data["briefings"]))
-
     def get(self, briefing_id: str) -> Briefing | None:
         """The briefing with this id, if there is one."""
         return next((b for b in self.briefings if b.id == briefing_id), None)
@@ -234,9 +220,6 @@ class Document:
     def newest(self) -> Briefing:
         """The briefing published last; on a tie, the first of them in the file."""
         return self.briefings[newest_index([b.published for b in self.briefings])]
-
-    def __iter__(self) -> Iterator[Briefing]:
-        return iter(self.briefings)
 
 
 def newest_index(published: Sequence[date]) -> int:

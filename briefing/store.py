@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DATA_ENV",
     "STDIN",
-    "as_json",
+    "as_records",
     "bundled_data_path",
     "data_path",
     "load",
@@ -62,12 +62,15 @@ def load(path: str | Path, max_bytes: int | None = None) -> records.Document:
 def parse(text: str, source: str = "<string>") -> records.Document:
     """Validate a briefing file's text and return its briefings; ``source`` names it in
     errors."""
-    return records.Document.from_json(as_json(validate(text, source)))
+    return as_records(validate(text, source))[0]
 
 
-def as_json(document: Document) -> dict[str, Any]:
-    """A validated file as JSON data: cleaned text, absent optional fields left out."""
-    return document.model_dump(mode="json", exclude_none=True)
+def as_records(document: Document) -> tuple[records.Document, list[str]]:
+    """A validated file as records, and each briefing as JSON (cleaned text, absent optional
+    fields left out) from pydantic's compiled serializer, which the records are read from."""
+    raw = [briefing.model_dump_json(exclude_none=True) for briefing in document.briefings]
+    briefings = tuple(records.Briefing.from_json(json.loads(data)) for data in raw)
+    return records.Document(briefings), raw
 
 
 def validate(text: str, source: str = "<string>") -> Document:
