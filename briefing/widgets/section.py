@@ -68,17 +68,11 @@ class SectionView(Widget, can_focus=True):
     ) -> None:
         """``quotes`` are this section's quotes with their index among the briefing's quotes."""
         super().__init__(classes="section")
-        self.set_reactive(SectionView.expanded, expanded)
-        self.number = number
-        self.section = section
-        self.quotes = list(quotes)
-        self._keep_at_top = False
-        self._mark: Marker = plain
-        self._lines: dict[int, list[Content]] = {}
-        """The section laid out, by width (a section draws itself: one widget, not one per
+        self._lines: tuple[int, list[Content]] | None = None
+        """The section laid out at a width (a section draws itself: one widget, not one per
         paragraph, is what keeps opening sixty sections fast)."""
         self._head_lines = 0
-        self._wrapped: tuple[int, list[list[Content]]] | None = None
+        self._bind(number, section, quotes, expanded)
 
     def show(
         self,
@@ -89,14 +83,19 @@ class SectionView(Widget, can_focus=True):
         expanded: bool = False,
     ) -> None:
         """Show another section in this view (cheaper than a new view)."""
+        self._bind(number, section, quotes, expanded)
+        self._changed(layout=True)
+
+    def _bind(
+        self, number: int, section: Section, quotes: Sequence[tuple[int, Quote]], expanded: bool
+    ) -> None:
         self.number = number
         self.section = section
         self.quotes = list(quotes)
-        self._mark = plain
+        self._mark: Marker = plain
         self._keep_at_top = False
-        self._wrapped = None
+        self._wrapped: tuple[int, list[list[Content]]] | None = None
         self.set_reactive(SectionView.expanded, expanded)
-        self._changed(layout=True)
 
     def _key(self, *parts: str | int) -> Key:
         return ("section", self.section.id, *parts)
@@ -143,19 +142,17 @@ class SectionView(Widget, can_focus=True):
     def _layout(self, width: int) -> list[Content]:
         """The section's lines at this width: the title, then the summary and (open) the body
         indented by :data:`INDENT` columns, a blank line before each part of the body."""
-        lines = self._lines.get(width)
-        if lines is None:
-            inner = max(width - INDENT, 1)
-            lines = self.title_content.wrap(max(width, 1))
-            lines += [
-                Content.assemble(" " * INDENT, line) for line in self.summary_content.wrap(inner)
-            ]
-            self._head_lines = len(lines)
-            if self.expanded:
-                for part_lines in self._body_lines(width):
-                    lines.append(Content(""))
-                    lines += [Content.assemble(" " * INDENT, line) for line in part_lines]
-            self._lines = {width: lines}
+        if self._lines is not None and self._lines[0] == width:
+            return self._lines[1]
+        inner = max(width - INDENT, 1)
+        lines = self.title_content.wrap(max(width, 1))
+        lines += [Content.assemble(" " * INDENT, line) for line in self.summary_content.wrap(inner)]
+        self._head_lines = len(lines)
+        if self.expanded:
+            for part_lines in self._body_lines(width):
+                lines.append(Content(""))
+                lines += [Content.assemble(" " * INDENT, line) for line in part_lines]
+        self._lines = (width, lines)
         return lines
 
     def _body_lines(self, width: int) -> list[list[Content]]:
@@ -195,7 +192,7 @@ class SectionView(Widget, can_focus=True):
         return 0
 
     def _changed(self, *, layout: bool) -> None:
-        self._lines = {}
+        self._lines = None
         self.refresh(layout=layout)
 
     def mark(self, marker: Marker) -> None:
@@ -218,7 +215,7 @@ class SectionView(Widget, can_focus=True):
         self._changed(layout=False)
 
     def notify_style_update(self) -> None:
-        self._lines = {}  # the theme or the pseudo-classes changed: colours are baked in
+        self._lines = None  # the theme or the pseudo-classes changed: colours are baked in
         super().notify_style_update()
 
     def action_toggle_open(self) -> None:
