@@ -87,7 +87,8 @@ class BriefingApp(App[None]):
         self._load_settings()
         state = self._load_state()
         remembered = state.briefing if briefing_id is None and self._same_source(state) else None
-        chosen = library.briefing(briefing_id or remembered or "")
+        wanted = briefing_id or remembered
+        chosen = library.briefing(wanted) if wanted else None
         self.reader = ReaderScreen(library, chosen or library.newest())
         if chosen is not None and chosen.id == remembered:
             self.reader.restore_open = set(state.open_sections)

@@ -38,7 +38,6 @@ PIPE_WIDTH = 80
 
 _SHOWN_IDS = 10
 _READ = "read"
-_COMMANDS = ("validate", "list", "schema", "summary", "search", "serve", _READ)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -83,37 +82,35 @@ def with_default_command(argv: Sequence[str]) -> list[str]:
     """``argv`` with the hidden ``read`` command inserted when no command is named, so that
     ``briefing`` and ``briefing ID`` open a briefing while ``briefing list`` still lists."""
     args = list(argv)
-    index = 0
-    while index < len(args):
-        arg = args[index]
-        if arg in ("-h", "--help", "--version"):
-            return args
-        if arg == "--":
-            return [*args[:index], _READ, *args[index:]]
-        if arg in ("--data", "--max-size"):
-            index += 2
-            continue
-        if not arg.startswith("-") or arg == "-":
-            return args if arg in _COMMANDS else [*args[:index], _READ, *args[index:]]
-        index += 1
-    return [*args, _READ]
+    index, word = _first_word(args)
+    if word is None or word in _COMMANDS:
+        return args
+    return [*args[:index], _READ, *args[index:]]
 
 
 def command_in(args: Sequence[str]) -> str | None:
     """The command these arguments run, or ``None`` when they ask for the top-level help or
     the version (or name no command: the full parser then says what is wrong)."""
+    word = _first_word(args)[1]
+    return word if word in _COMMANDS else None
+
+
+def _first_word(args: Sequence[str]) -> tuple[int, str | None]:
+    """Where a command would be named: the index of the first argument that is not a global
+    option (``--`` included) and that argument ("" past the end); ``None`` for the argument
+    when help or the version is asked for before it."""
     index = 0
     while index < len(args):
         arg = args[index]
         if arg in ("-h", "--help", "--version"):
-            return None
+            return index, None
         if arg in ("--data", "--max-size"):
             index += 2
-            continue
-        if not arg.startswith("-") or arg == "-":
-            return arg if arg in _COMMANDS else None
-        index += 1
-    return None
+        elif arg.startswith("-") and arg not in ("-", "--"):
+            index += 1
+        else:
+            return index, arg
+    return len(args), ""
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -283,8 +280,9 @@ def _read(args: argparse.Namespace) -> int:
     """Plain ``briefing [ID]``: the reader on a terminal, else the text summary."""
     interactive = _interactive()
     path, library = _load(args, collect=not interactive)
-    briefing = _pick(library, args.id, path)
     if interactive:
+        if args.id is not None:
+            _pick(library, args.id, path)  # an unknown id is reported here, before the screen
         # Textual costs a fifth of a second to import: only the reader pays for it.
         from briefing import files
         from briefing.app import make_app
@@ -312,7 +310,7 @@ def _read(args: argparse.Namespace) -> int:
     from briefing.summary import Options, render
 
     options = Options(width=args.width or _auto_width(), styled=_styled(args.color))
-    _write(render([briefing], "text", options))
+    _write(render([_pick(library, args.id, path)], "text", options))
     return EXIT_OK
 
 
@@ -416,6 +414,8 @@ _COMMAND_TABLE: dict[str, tuple[Handler, str, Callable[[argparse.ArgumentParser]
     "schema": (_schema, "print the JSON Schema of the briefing format", _no_arguments),
 }
 """Each command: what runs it, its one-line help, and its own arguments (in help order)."""
+
+_COMMANDS = (*_COMMAND_TABLE, _READ)
 
 
 # --- helpers ------------------------------------------------------------------------------
