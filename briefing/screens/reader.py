@@ -87,7 +87,6 @@ class ReaderScreen(Screen[None]):
         """Which of :attr:`hits` is the current one."""
         self._opened_by_search: set[str] = set()
         self._recomposing = asyncio.Lock()
-        self._shown: dict[str, Content] = {}
         self.restore_open: set[str] = set()
         """Sections to open when the screen is (re)composed: at start, those open when the
         reader last closed; on a reload, those open before it."""
@@ -384,10 +383,10 @@ class ReaderScreen(Screen[None]):
     def _show(self, widget_id: str, content: Content) -> None:
         """Show content in one of the screen's own Statics, if it is not shown already (an
         update lays the screen out again)."""
-        shown = self._shown.get(widget_id)
+        static = self.query_one(f"#{widget_id}", Static)
+        shown = static.content if isinstance(static.content, Content) else None
         if not same(shown, content):
-            self._shown[widget_id] = content
-            self.query_one(f"#{widget_id}", Static).update(content, layout=moves(shown, content))
+            static.update(content, layout=moves(shown, content))
 
     def _mark(self, mark: Marker) -> None:
         briefing = self.briefing

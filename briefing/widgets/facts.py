@@ -52,7 +52,6 @@ class FactsPanel(OptionList):
     def __init__(self, sections: Sequence[Section], facts: Sequence[KeyFact]) -> None:
         self.facts: dict[str, KeyFact] = {}
         self.indexes: dict[str, int] = {}
-        self.prompts: dict[str, Content] = {}
         super().__init__(*self._fact_options(sections, facts), id="facts")
         self.border_title = "Key facts"
 
@@ -64,7 +63,7 @@ class FactsPanel(OptionList):
     def _fact_options(
         self, sections: Sequence[Section], facts: Sequence[KeyFact]
     ) -> list[Option | None]:
-        self.facts, self.indexes, self.prompts = {}, {}, {}
+        self.facts, self.indexes = {}, {}
         options: list[Option | None] = []
         for number, section in enumerate(sections, 1):
             group = [(i, fact) for i, fact in enumerate(facts) if fact.section == section.id]
@@ -78,8 +77,7 @@ class FactsPanel(OptionList):
                 option_id = f"fact-{index}"
                 self.facts[option_id] = fact
                 self.indexes[option_id] = index
-                self.prompts[option_id] = fact_prompt(fact, index)
-                options.append(Option(self.prompts[option_id], id=option_id))
+                options.append(Option(fact_prompt(fact, index), id=option_id))
         return options
 
     def mark(self, marker: Marker) -> None:
@@ -87,8 +85,8 @@ class FactsPanel(OptionList):
         whose highlights change."""
         for option_id, fact in self.facts.items():
             prompt = fact_prompt(fact, self.indexes[option_id], marker)
-            if not same(self.prompts.get(option_id), prompt):
-                self.prompts[option_id] = prompt
+            shown = self.get_option(option_id).prompt
+            if not same(shown if isinstance(shown, Content) else None, prompt):
                 self.replace_option_prompt(option_id, prompt)
 
     def show_fact(self, index: int) -> None:
