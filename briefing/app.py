@@ -20,6 +20,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.widgets import Input
 
 from briefing.errors import BriefingError
 from briefing.files import signature
@@ -62,7 +63,8 @@ class BriefingApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        # Their own action: unlike `q`, they quit from inside a text input too.
+        Binding("ctrl+c,ctrl+q", "quit_now", "Quit", show=False, priority=True),
         Binding("r", "reload", "Reload the file", show=False),
     ]
 
@@ -163,6 +165,14 @@ class BriefingApp(App[None]):
         """Quit, remembering the briefing and the sections that were open."""
         self.remember_state()
         self.exit()
+
+    async def action_quit_now(self) -> None:
+        """Quit from anywhere, a text input included."""
+        await self.action_quit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In a text input `?` and `q` are letters to type: the footer must not offer them.
+        return not (action in ("help", "quit") and isinstance(self.focused, Input))
 
     def remember_state(self) -> None:
         """Save where the reader is, for the next start on the same file."""

@@ -61,16 +61,18 @@ async def test_next_previous_and_escape(default: Document) -> None:
         await pilot.pause()
         total = int(counter(app).split("/")[1])
         assert counter(app) == f"1/{total}" and total >= 5
-        await pilot.press("enter")
+        await pilot.press("enter")  # the search is done: the box keeps it, the focus leaves
         await pilot.pause()
-        assert counter(app) == f"2/{total}"
-        await pilot.press("tab")  # leave the input: n and N now move between matches
-        await pilot.press("n", "n")
+        assert counter(app) == f"1/{total}"
+        assert not isinstance(app.focused, Input)
+        assert reader(app).query_one("#search-input", Input).value == "kursk"
+        await pilot.press("n", "n", "n")  # at once: n and N move between the matches
         await pilot.pause()
         assert counter(app) == f"4/{total}"
         await pilot.press("N")
         await pilot.pause()
         assert counter(app) == f"3/{total}"
+        assert reader(app).query_one("#search-input", Input).value == "kursk"
         title = {str(span.style) for span in reader(app).sections[2].title_content.spans}
         assert MATCH_STYLE in title or CURRENT_STYLE in title
         await pilot.press("escape")

@@ -278,3 +278,24 @@ def test_closing_the_terminal_leaves_no_process(terminal: Callable[..., Terminal
     while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
         time.sleep(0.1)
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+
+
+def test_keys_sent_in_one_write_are_never_lost(terminal: Callable[..., Terminal]) -> None:
+    """A burst (a fast typist, a paste) arrives in one read: the keys after the one that opens
+    an input, and after the one that leaves it, must all take effect."""
+    term = terminal(width=80, height=24)
+    term.wait_for_text("1. Moscow's warning")
+    term.keys("/kursk")  # one send-keys, one write: the slash and the word together
+    term.wait_for_text("1/9")
+    term.keys("Enter", "nn")  # enter ends the search; n n move between its matches at once
+    screen = term.wait_for_text("3/9")
+    assert "kursknn" not in screen
+    term.keys("Escape")
+    term.wait_for(lambda screen: "3/9" not in screen, "the search to close")
+    term.keys("bkursk")
+    screen = term.wait_for_text("found in:")  # the picker, filtered by the whole word
+    assert "kursk" in screen and "1 briefing" in screen
+    term.keys("Escape")
+    term.wait_for(lambda screen: "found in:" not in screen, "the picker to close")
+    term.keys("q")
+    term.wait_for_text("EXITED=0")

@@ -96,7 +96,8 @@ class BriefingPicker(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#picker", Vertical).border_title = "Briefings"
         self._fill("")
-        self.query_one(Input).focus()
+        # At once, not on the next refresh: keys typed straight after `b` go to the filter.
+        self.set_focus(self.query_one(Input))
 
     def _fill(self, query: str) -> None:
         if query.strip() and not self._headings:
@@ -111,7 +112,8 @@ class BriefingPicker(ModalScreen[str | None]):
             options.highlighted = current
         total, kept = len(self.ordered), len(self.kept)
         count = f"{total:,}" if kept == total else f"{kept:,} of {total:,}"
-        self.query_one("#picker", Vertical).border_subtitle = f"{count} briefings"
+        noun = "briefing" if total == 1 else "briefings"
+        self.query_one("#picker", Vertical).border_subtitle = f"{count} {noun}"
 
     def _show_more(self, at_least: int = 0) -> None:
         """Add the next batch of kept briefings to the list (at least up to ``at_least``)."""

@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 from briefing.library import Library
 from briefing.records import Briefing, Quote, Section, date_line
 from briefing.search import Hit, Key, search_briefing
+from briefing.widgets.column import ReadingColumn
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.footer import QuietFooter
 from briefing.widgets.highlight import Marker, marker, moves, plain, same
@@ -27,6 +28,7 @@ from briefing.widgets.section import SectionView
 if TYPE_CHECKING:
     from textual.events import Resize
     from textual.geometry import Size
+    from textual.timer import Timer
 
 NARROW = 100
 """Below this many columns the facts panel leaves the side and opens over the sections."""
@@ -40,6 +42,10 @@ TINY = 50
 FLASH_SECONDS = 1.5
 """How long a section chosen from the facts panel stays highlighted."""
 
+TYPING_ACTIONS = frozenset({"finish_search", "clear_search", "switch_pane", "scroll_pages"})
+"""What the screen's keys still do while a text input has focus: the other keys are letters
+the input takes, so the footer must not offer them."""
+
 
 class ReaderScreen(Screen[None]):
     """One briefing at a time; ``[`` and ``]`` and the picker change which."""
@@ -49,14 +55,21 @@ class ReaderScreen(Screen[None]):
     back from the search input when keys come quickly after the start."""
 
     BINDINGS = [
+        # The keys that move focus into or out of a text input have priority: they run as soon
+        # as the app reads them, before it forwards the next key, so the keys typed straight
+        # after them (fast typing, a paste, one terminal read) reach the new focus instead of
+        # being checked against the old one and dropped. The search's keys come first: while
+        # a search is on they lead the footer.
+        Binding("enter", "finish_search", "Go to matches", priority=True),
+        Binding("n", "next_match", "Next match"),
+        Binding("N", "previous_match", "Previous match"),
+        Binding("escape", "clear_search", "Clear search", priority=True),
+        Binding("escape", "close_facts", "Close the facts", show=False, priority=True),
         Binding("e", "expand_all", "Expand", tooltip="Open every section"),
         Binding("c", "collapse_all", "Collapse", tooltip="Close every section"),
         Binding("f", "toggle_facts", "Facts"),
-        Binding("b", "pick_briefing", "Briefings", show=False),
-        Binding("slash", "start_search", "Search", key_display="/"),
-        Binding("n", "next_match", "Next match", show=False),
-        Binding("N", "previous_match", "Previous match", show=False),
-        Binding("escape", "clear_search", "Clear the search", show=False),
+        Binding("b", "pick_briefing", "Briefings", show=False, priority=True),
+        Binding("slash", "start_search", "Search", key_display="/", priority=True),
         Binding("t", "timeline", "Timeline"),
         Binding("s", "sources", "Sources", show=False),
         Binding("y", "copy_summary", "Copy summary", show=False),
@@ -64,10 +77,17 @@ class ReaderScreen(Screen[None]):
         Binding("right_square_bracket", "step_briefing(1)", "Next briefing", show=False),
         Binding("tab", "switch_pane", "Sections ⇄ facts", show=False),
         Binding("shift+tab", "switch_pane", "Sections ⇄ facts", show=False),
+        Binding("g,home", "first_section", "First section", show=False),
+        Binding("G,end", "last_section", "Last section", show=False),
+        Binding("pagedown", "scroll_pages(1)", "Page down", show=False),
+        Binding("pageup", "scroll_pages(-1)", "Page up", show=False),
+        Binding("ctrl+d", "scroll_pages(0.5)", "Half a page down", show=False),
+        Binding("ctrl+u", "scroll_pages(-0.5)", "Half a page up", show=False),
         *(
-            Binding(str(number), f"open_section({number})", f"Open section {number}", show=False)
-            for number in range(1, 10)
+            Binding(str(digit), f"digit({digit})", f"Open section {digit}", show=False)
+            for digit in range(1, 10)
         ),
+        Binding("0", "digit(0)", show=False),  # only the second digit of 10, 20...
     ]
 
     show_facts: var[bool] = var(True)
@@ -76,11 +96,18 @@ class ReaderScreen(Screen[None]):
     narrow: var[bool] = var(False)
     """Whether the screen is too narrow for the panel beside the sections."""
 
+    DIGIT_SECONDS = 0.5
+    """How long the reader waits, after a digit that could start a two-digit section number,
+    for the second digit."""
+
     def __init__(self, library: Library, briefing: Briefing) -> None:
         super().__init__()
         self.library = library
         self.briefing = briefing
         self._last_section: str | None = None
+        self._first_digit: int | None = None
+        """A digit typed less than :attr:`DIGIT_SECONDS` ago that may start a section number."""
+        self._digit_timer: Timer | None = None
         self.hits: list[Hit] = []
         """The matches of the search in progress, in reading order."""
         self.current: int | None = None
@@ -101,7 +128,7 @@ class ReaderScreen(Screen[None]):
             yield Static(id="title")
             yield Static(id="date")
         with Horizontal(id="body"):
-            with VerticalScroll(id="main"):
+            with ReadingColumn(id="main"):
                 yield Static(id="standfirst")
                 bottom_line = Static(id="bottom-line")
                 bottom_line.border_title = "Bottom line"
@@ -228,6 +255,69 @@ class ReaderScreen(Screen[None]):
         if isinstance(focused, SectionView):
             self._last_section = focused.section.id
 
+    def action_digit(self, digit: int) -> None:
+        """A digit of a section number: one digit opens its section at once, unless the
+        briefing has a two-digit section that it could start; then a second digit typed within
+        :attr:`DIGIT_SECONDS` makes the number (``1`` ``2``: section 12), else it opens alone."""
+        first, self._first_digit = self._first_digit, None
+        if self._digit_timer is not None:
+            self._digit_timer.stop()
+            self._digit_timer = None
+        count = len(self.sections)
+        if first is not None:
+            if first * 10 + digit <= count:
+                self.action_open_section(first * 10 + digit)
+                return
+            self.action_open_section(first)  # no such two-digit section: each digit alone
+        if digit > 0 and digit * 10 <= count:
+            self._first_digit = digit
+            self._digit_timer = self.set_timer(self.DIGIT_SECONDS, self._digit_alone)
+        elif digit > 0:
+            self.action_open_section(digit)
+
+    def _digit_alone(self) -> None:
+        """No second digit came: open the section of the first alone."""
+        digit, self._first_digit, self._digit_timer = self._first_digit, None, None
+        if digit is not None:
+            self.action_open_section(digit)
+
+    def action_first_section(self) -> None:
+        """Go to the first section, the top of the briefing in view."""
+        self._focus_section(0, scroll=False)
+        self.query_one("#main", VerticalScroll).scroll_home(animate=False, immediate=True)
+
+    def action_last_section(self) -> None:
+        """Go to the last section, the end of the briefing in view."""
+        self._focus_section(len(self.sections) - 1, scroll=False)
+        self.query_one("#main", VerticalScroll).scroll_end(animate=False, immediate=True)
+
+    def action_scroll_pages(self, pages: float) -> None:
+        """Scroll by ``pages`` screens (half a page for ``ctrl+d``/``ctrl+u``), at once; the
+        focus moves to a section in view, so the next key acts on what is on screen."""
+        main = self.query_one("#main", VerticalScroll)
+        step = max(1, round(main.scrollable_content_region.height * abs(pages)))
+        main.scroll_to(y=main.scroll_y + step * (1 if pages > 0 else -1), animate=False)
+        self.call_after_refresh(self._focus_in_view)
+
+    def _focus_in_view(self) -> None:
+        """Keep the focused section if it is in view, else focus the first section in view
+        (or the nearest one when none is)."""
+        main = self.query_one("#main", VerticalScroll)
+        top, bottom = main.scroll_y, main.scroll_y + main.scrollable_content_region.height
+        views = self.sections
+        if not views or not isinstance(self.focused, SectionView):
+            return
+
+        def in_view(view: SectionView) -> bool:
+            region = view.virtual_region
+            return region.bottom > top and region.y < bottom
+
+        if in_view(self.focused):
+            return
+        shown = [i for i, view in enumerate(views) if in_view(view)]
+        nearest = 0 if views[0].virtual_region.y >= bottom else len(views) - 1
+        self._focus_section(shown[0] if shown else nearest, scroll=False)
+
     def action_open_section(self, number: int) -> None:
         """Open section ``number`` (from 1) and move to it."""
         views = self.sections
@@ -261,6 +351,10 @@ class ReaderScreen(Screen[None]):
         if self.show_facts and self.narrow:
             self.query_one(FactsPanel).focus()
 
+    def action_close_facts(self) -> None:
+        """Close the facts panel laid over the sections (narrow screens)."""
+        self.show_facts = False
+
     def action_switch_pane(self) -> None:
         """Move between the sections and the key-facts panel."""
         facts = self.query_one(FactsPanel)
@@ -291,26 +385,52 @@ class ReaderScreen(Screen[None]):
         return self.has_class("-searching")
 
     async def action_start_search(self) -> None:
-        """Open the search bar: matches are found and shown as you type."""
+        """Open the search bar: matches are found and shown as you type. Searching again
+        selects the last query, so typing replaces it and ``enter`` keeps it."""
         bar = self.query_one("#search")
         if not bar.children:
             # Made on the first search, not at start (an input costs the first paint time);
-            # keys typed meanwhile wait for this action, so they land in the input.
+            # the binding has priority, so keys typed meanwhile wait for this action.
             await bar.mount(Input(placeholder="Search this briefing", id="search-input"))
             await bar.mount(Static(id="search-count"))
         self.add_class("-searching")
         # Shown and focused at once, not on the next refresh: keys typed straight after the
         # slash (fast typing, a paste) must land in the input, not run as commands.
         bar.display = True
-        self.set_focus(self.query_one("#search-input", Input))
+        search_input = self.query_one("#search-input", Input)
+        self.set_focus(search_input)
+        search_input.select_all()
 
     @on(Input.Changed, "#search-input")
     def _search_changed(self, event: Input.Changed) -> None:
         self.run_search(event.value)
 
-    @on(Input.Submitted, "#search-input")
-    def _search_submitted(self) -> None:
-        self.action_next_match()
+    async def _typed(self) -> None:
+        """Wait until the search box, then this screen, have handled the keys and changes
+        already sent to them.
+
+        ``enter`` and ``escape`` have priority, so the app runs them as soon as it reads them:
+        the letters typed before them may still wait in the input's queue. The app reads no
+        further key until this returns, so none reaches the box after it is left.
+        """
+        for pump in (self.query_one("#search-input", Input), self):
+            handled = asyncio.Event()
+            pump.call_later(handled.set)
+            await handled.wait()
+
+    async def action_finish_search(self) -> None:
+        """``enter`` in the search box: the search is done; leave the box for the matches,
+        where ``n`` and ``N`` move between them (an empty search just closes)."""
+        await self._typed()
+        if not self.query_one("#search-input", Input).value.strip():
+            self._close_search()
+            return
+        hit = self.hits[self.current] if self.current is not None else None
+        key = hit.field.key if hit is not None else None
+        if key is not None and key[0] == "section":
+            self._last_section = str(key[1])
+        self._focus_section(self._section_index(self._last_section), scroll=False)
+        self.refresh_bindings()
 
     def run_search(self, query: str) -> None:
         """Find ``query``, open the sections that hold it, and show the first match."""
@@ -342,8 +462,13 @@ class ReaderScreen(Screen[None]):
         self.current = ((self.current or 0) + step) % len(self.hits)
         self._show_current(self.query_one("#search-input", Input).value)
 
-    def action_clear_search(self) -> None:
+    async def action_clear_search(self) -> None:
         """Close the search: no more highlights."""
+        if self.typing:
+            await self._typed()
+        self._close_search()
+
+    def _close_search(self) -> None:
         search_input = self.query_one("#search-input", Input)
         had_focus = search_input.has_focus
         self.hits, self.current = [], None
@@ -357,14 +482,24 @@ class ReaderScreen(Screen[None]):
         if had_focus or self.focused is None:
             self._focus_section(self._section_index(self._last_section))
 
+    @property
+    def typing(self) -> bool:
+        """Whether a text input (the search box) has focus: it takes the letter keys."""
+        return isinstance(self.focused, Input)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self._recomposing.locked():
             return False  # the screen is being rebuilt (a reload): its keys wait for it
-        if action in ("next_match", "previous_match"):
-            return bool(self.hits) or None
-        if action == "clear_search":
-            return self.searching
-        return True
+        if self.typing and action not in TYPING_ACTIONS:
+            return False  # a letter for the input (a priority `/` or `b` falls through to it)
+        applies = {
+            "next_match": lambda: bool(self.hits),
+            "previous_match": lambda: bool(self.hits),
+            "clear_search": lambda: self.searching,
+            "close_facts": lambda: self.narrow and self.show_facts,
+            "finish_search": lambda: self.typing,
+        }.get(action)
+        return applies() if applies is not None else True
 
     def _show_current(self, query: str) -> None:
         hit = self.hits[self.current] if self.current is not None else None
@@ -500,6 +635,7 @@ class ReaderScreen(Screen[None]):
             if search_focused:
                 search_input.focus()
             self.run_search(query)
+            self.refresh_bindings()  # whether n and N apply may have changed
 
     async def action_step_briefing(self, step: int) -> None:
         """Go to the previous (-1) or next (1) briefing in the file."""
@@ -513,7 +649,7 @@ class ReaderScreen(Screen[None]):
         if briefing is not None:
             await self.show_briefing(briefing)
 
-    def action_pick_briefing(self) -> None:
+    async def action_pick_briefing(self) -> None:
         """Choose a briefing from a filterable list."""
         from briefing.screens.picker import BriefingPicker
 
@@ -521,7 +657,9 @@ class ReaderScreen(Screen[None]):
             if briefing_id is not None and briefing_id != self.briefing.id:
                 self.open_briefing(briefing_id)
 
-        self.app.push_screen(BriefingPicker(self.library, self.briefing.id), chosen)
+        # Awaited: the picker's filter has focus before the app reads the next key, so the
+        # keys typed straight after `b` filter the list.
+        await self.app.push_screen(BriefingPicker(self.library, self.briefing.id), chosen)
 
     def open_briefing(self, briefing_id: str) -> None:
         """Show the briefing with this id (for the picker and the command palette)."""
