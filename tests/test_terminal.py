@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, minimal, write_json
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"
@@ -297,5 +297,36 @@ def test_keys_sent_in_one_write_are_never_lost(terminal: Callable[..., Terminal]
     assert "kursk" in screen and "1 briefing" in screen
     term.keys("Escape")
     term.wait_for(lambda screen: "found in:" not in screen, "the picker to close")
+    term.keys("q")
+    term.wait_for_text("EXITED=0")
+
+
+def test_twelve_sections_two_digits_and_the_narrow_panel(
+    terminal: Callable[..., Terminal], tmp_path: Path
+) -> None:
+    data = minimal()
+    base = data["briefings"][0]
+    base["sections"] = [
+        {"id": f"s{n}", "title": f"Part {n} title", "summary": f"Summary {n}.",
+         "paragraphs": [f"Body of part {n}."]}
+        for n in range(1, 13)
+    ]  # fmt: skip
+    for key in ("key_facts", "timeline", "quotes"):
+        base[key][0]["section"] = "s12"
+    term = terminal("--data", str(write_json(tmp_path / "twelve.json", data)), width=80, height=24)
+    term.wait_for_text("1. Part 1 title")
+    term.keys("12")  # one write: section 12, not 1 then 2
+    screen = term.wait_for_text("Body of part 12.")
+    assert "▾ 12. Part 12 title" in screen
+    assert "Body of part 1." not in screen and "Body of part 2." not in screen
+    term.keys("3")  # no section 30 or more: at once
+    term.wait_for_text("Body of part 3.")
+    term.keys("g")
+    term.wait_for_text("The bottom line.")
+    term.keys("f")
+    term.wait_for_text("Key facts")
+    term.keys("Escape")  # closes the panel laid over the sections; never quits
+    term.wait_for(lambda screen: "Key facts" not in screen, "the facts panel to close")
+    assert "EXITED" not in term.screen()
     term.keys("q")
     term.wait_for_text("EXITED=0")
