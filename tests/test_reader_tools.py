@@ -129,23 +129,44 @@ async def test_timeline_in_date_order_and_jump(default: Document) -> None:
         assert isinstance(app.focused, SectionView) and app.focused.section.id == "trump"
 
 
-async def test_sources_open_only_web_addresses(tmp_path: Path) -> None:
+@pytest.mark.parametrize("browser", [True, False], ids=["a browser", "no browser"])
+async def test_sources_open_only_web_addresses_and_say_whether_a_browser_started(
+    monkeypatch: pytest.MonkeyPatch, browser: bool
+) -> None:
     data = minimal()
     data["briefings"][0]["sources"].append({"name": "Print only"})
     app = make_app(parse(json.dumps(data)))
     opened_urls: list[str] = []
-    app.open_url = lambda url, **_: opened_urls.append(url)  # type: ignore[method-assign]
+
+    def open_in_browser(url: str) -> bool:
+        opened_urls.append(url)
+        return browser
+
+    monkeypatch.setattr("webbrowser.open", open_in_browser)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
     messages = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SourcesScreen)
         await pilot.press("o")
+        await wait_until(pilot, lambda: messages)
         assert opened_urls == ["https://example.org/story"]
-        await pilot.press("down", "o")
+        if browser:
+            assert messages == ["Started a web browser with the address."]
+        else:
+            assert messages == [
+                "No web browser could be started here. Press c to copy the address instead."
+            ]
+        await pilot.press("c")
+        assert copied == ["https://example.org/story"]
+        assert messages[-1].startswith("Sent the address to the clipboard through the terminal.")
+        await pilot.press("down", "o", "c")
         await pilot.pause()
         assert opened_urls == ["https://example.org/story"]
-        assert "This source has no web address." in messages
+        assert copied == ["https://example.org/story"]
+        assert messages[-2:] == ["This source has no web address."] * 2
         await pilot.press("escape")
         assert isinstance(app.screen, ReaderScreen)
 
@@ -160,7 +181,11 @@ async def test_copy_puts_the_text_summary_on_the_clipboard(default: Document) ->
         await pilot.pause()
     assert copied[0].startswith("Russia vows a response if US long-range missiles hit its soil\n")
     assert "KEY FACTS" in copied[0] and "\x1b" not in copied[0]
-    assert messages == ["Copied the summary of this briefing to the clipboard."]
+    # A terminal program cannot know whether the terminal took it: the message says what was done.
+    assert messages == [
+        "Sent the summary of this briefing to the clipboard through the terminal. If pasting "
+        "gives nothing, your terminal does not let programs set the clipboard."
+    ]
 
 
 async def test_picker_searches_the_whole_text(tmp_path: Path) -> None:

@@ -578,11 +578,11 @@ class ReaderScreen(Screen[None]):
 
     def action_copy_summary(self) -> None:
         """Copy the text summary of this briefing to the clipboard."""
+        from briefing.screens.outside import copy_text
         from briefing.summary import Options, render
 
         text = "".join(render([self.briefing], "text", Options(width=80)))
-        self.app.copy_to_clipboard(text)
-        self.notify("Copied the summary of this briefing to the clipboard.", markup=False)
+        copy_text(self.app, text, "the summary of this briefing")
 
     # --- briefings ------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from briefing.records import Briefing, Source
+from briefing.screens.outside import copy_text, open_address
 
 WEB_SCHEMES = ("http://", "https://")
 
@@ -20,6 +21,7 @@ class SourcesScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("o", "open_source", "Open in browser"),
+        Binding("c", "copy_address", "Copy the address"),
         Binding("escape,s,q", "close", "Close"),
     ]
 
@@ -45,7 +47,7 @@ class SourcesScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         sources = self.query_one("#sources", OptionList)
         sources.border_title = "Sources"
-        sources.border_subtitle = "o or enter: open in browser · escape: close"
+        sources.border_subtitle = "o or enter: open in browser · c: copy address · escape: close"
         if not self.sources:
             sources.add_option(Option(Content("This briefing lists no sources."), disabled=True))
 
@@ -55,16 +57,26 @@ class SourcesScreen(ModalScreen[None]):
             return None
         return self.sources[sources.highlighted]
 
-    def action_open_source(self) -> None:
-        """Open the highlighted source's address (http and https only) in the browser."""
+    def _address(self) -> str | None:
+        """The highlighted source's web address (http and https only), or ``None`` (and the
+        user told why)."""
         source = self._selected()
         if source is None:
-            return
+            return None
         if source.url is None or not source.url.lower().startswith(WEB_SCHEMES):
             self.notify("This source has no web address.", markup=False)
-            return
-        self.app.open_url(source.url)
-        self.notify("Opened the source in the browser.", markup=False)
+            return None
+        return source.url
+
+    def action_open_source(self) -> None:
+        """Open the highlighted source's address in a web browser."""
+        if (url := self._address()) is not None:
+            open_address(self.app, url)
+
+    def action_copy_address(self) -> None:
+        """Copy the highlighted source's address, to open it elsewhere."""
+        if (url := self._address()) is not None:
+            copy_text(self.app, url, "the address")
 
     @on(OptionList.OptionSelected, "#sources")
     def _chosen(self) -> None:
