@@ -23,7 +23,7 @@ from textual.command import Provider
 from textual.widgets import Input
 
 from briefing.errors import BriefingError
-from briefing.files import signature
+from briefing.files import NO_SUCH_FILE, signature
 from briefing.library import Library, MemoryLibrary
 from briefing.records import Document
 from briefing.screens.reader import ReaderScreen
@@ -224,6 +224,7 @@ class BriefingApp(App[None]):
         recovered = self._reload_failed
         self._reload_failed = False
         self.library = library
+        self.reader.show_stale(None)
         await self.reader.show_document(library)
         if recovered:
             self.notify("The data file is valid again: showing its new content.", markup=False)
@@ -233,6 +234,8 @@ class BriefingApp(App[None]):
 
     def _reload_problem(self, error: BriefingError) -> None:
         self._reload_failed = True
+        gone = any(problem.message == NO_SUCH_FILE for problem in error.problems)
+        self.reader.show_stale("the file is gone" if gone else "the file is invalid")
         lines = error.lines()
         shown = "\n".join(lines[:6]) + (f"\n… and {len(lines) - 6} more" if len(lines) > 6 else "")
         self.notify(

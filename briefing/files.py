@@ -33,6 +33,9 @@ _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 
 _BOM = b"\xef\xbb\xbf"
 
+NO_SUCH_FILE = "no such file"
+"""The problem reported for a data file that does not exist (the reader says it is gone)."""
+
 
 def bundled_data_path() -> Path:
     """The default data file: inside the installed package, or at the top of a source checkout."""
@@ -97,7 +100,7 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
                 raw = b"" if size > limit else stream.read(limit + 1)
                 size = max(size, len(raw))
     except FileNotFoundError:
-        raise BriefingError.single(name, "no such file") from None
+        raise BriefingError.single(name, NO_SUCH_FILE) from None
     except IsADirectoryError:
         raise BriefingError.single(name, "is a directory, not a briefing file") from None
     except PermissionError:

@@ -11,7 +11,11 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from briefing.widgets.hanging import Hanging
+
 _NUMBERED = re.compile(r"(.*?)(\d+)\)?$")
+# Modifiers a terminal never sends (a desktop's, taken by the terminal or the system).
+_UNDELIVERABLE = ("super+", "hyper+")
 # The reader wraps its text, so scrolling sideways never applies: leave those keys out.
 _SIDEWAYS = {"scroll_left", "scroll_right", "page_left", "page_right"}
 
@@ -26,6 +30,8 @@ def help_rows(screen: Screen[object]) -> list[tuple[str, str]]:
     for key, active in screen.active_bindings.items():
         binding = active.binding
         if not binding.description or binding.system or binding.action in _SIDEWAYS:
+            continue
+        if key.startswith(_UNDELIVERABLE):
             continue
         display = screen.app.get_key_display(Binding(key, binding.action))
         numbered = _NUMBERED.fullmatch(binding.action)
@@ -60,10 +66,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         width = max((len(keys) for keys, _ in self.rows), default=0)
-        lines = Content("\n").join(
-            Content.assemble((keys.rjust(width), "bold $accent"), "  ", description)
-            for keys, description in self.rows
-        )
+        lines = Hanging(
+            [
+                (Content.assemble((keys.rjust(width), "bold $accent"), "  "), Content(description))
+                for keys, description in self.rows
+            ]
+        )  # a description too long for a narrow screen wraps under itself, beside its keys
         with VerticalScroll(id="help"):
             yield Static(lines, id="help-keys")
 

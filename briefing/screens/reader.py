@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 from briefing.library import Library
 from briefing.records import Briefing, Quote, Section, date_line
 from briefing.search import Hit, Key, search_briefing
+from briefing.widgets.balanced import BalancedStatic
 from briefing.widgets.column import ReadingColumn
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.footer import QuietFooter
@@ -125,8 +126,9 @@ class ReaderScreen(Screen[None]):
         # later, on the first resize, each class would restyle every widget on the screen.
         self._fit(self.app.size)
         with Horizontal(id="header"):
-            yield Static(id="title")
+            yield BalancedStatic(id="title")
             yield Static(id="date")
+            yield Static(id="stale")  # shown while the file on disk is not what is on screen
         with Horizontal(id="body"):
             with ReadingColumn(id="main"):
                 yield Static(id="standfirst")
@@ -222,6 +224,14 @@ class ReaderScreen(Screen[None]):
         self.set_class(not show, "-hide-facts")
         if not show and any(panel.has_focus for panel in self.query(FactsPanel)):
             self._focus_section(self._section_index(self._last_section))
+
+    def show_stale(self, reason: str | None) -> None:
+        """Say in the header, for as long as it lasts, that what is on screen is not the data
+        file's current content, and why (``None``: it is again)."""
+        self._show(
+            "stale", Content(f"⚠ Not the file's current content: {reason}" if reason else "")
+        )
+        self.set_class(reason is not None, "-stale")
 
     # --- sections -------------------------------------------------------------------------
 

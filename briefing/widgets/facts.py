@@ -11,6 +11,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from briefing.records import KeyFact, Section
+from briefing.widgets.hanging import Hanging
 from briefing.widgets.highlight import Marker, plain, same
 
 STATUS_STYLE = {
@@ -23,15 +24,14 @@ STATUS_STYLE = {
 BADGE_WIDTH = max(len(status) for status in STATUS_STYLE)
 
 
-def fact_prompt(fact: KeyFact, index: int, mark: Marker = plain) -> Content:
-    """The status as a word-badge and the value, prominent; then the label."""
-    return Content.assemble(
-        (f" {fact.status.upper():<{BADGE_WIDTH}} ", STATUS_STYLE[fact.status]),
-        " ",
-        mark(("fact", index, "value"), fact.value).stylize("bold"),
-        "\n",
-        mark(("fact", index, "label"), fact.label).stylize("dim"),
+def fact_prompt(fact: KeyFact, index: int, mark: Marker = plain) -> Hanging:
+    """The status as a word-badge and the value, prominent, its lines beside the badge; then
+    the label."""
+    badge = Content.assemble(
+        (f" {fact.status.upper():<{BADGE_WIDTH}} ", STATUS_STYLE[fact.status]), " "
     )
+    value = mark(("fact", index, "value"), fact.value).stylize("bold")
+    return Hanging([(badge, value)], mark(("fact", index, "label"), fact.label).stylize("dim"))
 
 
 class FactsPanel(OptionList):
@@ -86,7 +86,7 @@ class FactsPanel(OptionList):
         for option_id, fact in self.facts.items():
             prompt = fact_prompt(fact, self.indexes[option_id], marker)
             shown = self.get_option(option_id).prompt
-            if not same(shown if isinstance(shown, Content) else None, prompt):
+            if not same(shown.content if isinstance(shown, Hanging) else None, prompt.content):
                 self.replace_option_prompt(option_id, prompt)
 
     def show_fact(self, index: int) -> None:
