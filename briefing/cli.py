@@ -45,6 +45,15 @@ USAGE = """\
 briefing [--data PATH] [ID]
        briefing [--data PATH] COMMAND [options]
        briefing --version | --help"""
+"""The top-level usage; each command's own usage names it (``briefing summary [-h] ...``)."""
+
+DESCRIPTION = (
+    "Read structured news briefings in the terminal. With no command, show the briefing ID "
+    "(default: the newest); when output goes to a pipe or file, print its text summary instead."
+)
+
+_VALUE_OPTIONS = ("--data", "--max-size", "--width", "--color")
+"""The options that may come before a command or a briefing id and take a value."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,10 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     arguments = with_default_command(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(only=command_in(arguments))
-    args = parser.parse_args(arguments)
+    args, unknown = build_parser(only=command_in(arguments)).parse_known_args(arguments)
+    usage: argparse.ArgumentParser = args.parser  # the command's: its usage names it
+    if unknown:
+        usage.error(f"unrecognized arguments: {' '.join(unknown)}")
     if getattr(args, "all", False) and args.id:
-        parser.error("give a briefing ID or --all, not both")
+        usage.error("give a briefing ID or --all, not both")
     handler: Handler = args.handler
     try:
         return handler(args)
@@ -79,38 +90,39 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def with_default_command(argv: Sequence[str]) -> list[str]:
-    """``argv`` with the hidden ``read`` command inserted when no command is named, so that
-    ``briefing`` and ``briefing ID`` open a briefing while ``briefing list`` still lists."""
+    """``argv`` after the hidden ``read`` command when no command is named, so that
+    ``briefing``, ``briefing ID`` and ``briefing --width 60 ID`` open a briefing while
+    ``briefing list`` still lists."""
     args = list(argv)
-    index, word = _first_word(args)
+    word = _first_word(args)
     if word is None or word in _COMMANDS:
         return args
-    return [*args[:index], _READ, *args[index:]]
+    return [_READ, *args]
 
 
 def command_in(args: Sequence[str]) -> str | None:
     """The command these arguments run, or ``None`` when they ask for the top-level help or
     the version (or name no command: the full parser then says what is wrong)."""
-    word = _first_word(args)[1]
+    word = _first_word(args)
     return word if word in _COMMANDS else None
 
 
-def _first_word(args: Sequence[str]) -> tuple[int, str | None]:
-    """Where a command would be named: the index of the first argument that is not a global
-    option (``--`` included) and that argument ("" past the end); ``None`` for the argument
-    when help or the version is asked for before it."""
+def _first_word(args: Sequence[str]) -> str | None:
+    """Where a command would be named: the first argument that is not an option or an
+    option's value (``--`` included; "" when there is none); ``None`` when help or the
+    version is asked for before it."""
     index = 0
     while index < len(args):
         arg = args[index]
         if arg in ("-h", "--help", "--version"):
-            return index, None
-        if arg in ("--data", "--max-size"):
+            return None
+        if arg in _VALUE_OPTIONS:
             index += 2
         elif arg.startswith("-") and arg not in ("-", "--"):
             index += 1
         else:
-            return index, arg
-    return len(args), ""
+            return arg
+    return ""
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -119,25 +131,28 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing",
         usage=USAGE,
-        description="Read structured news briefings in the terminal. With no command, show the "
-        "briefing ID (default: the newest); when output goes to a pipe or file, print its text "
-        "summary instead.",
+        description=DESCRIPTION,
         epilog="The data file is the one given by --data, else $BRIEFING_DATA, else the bundled "
         "briefings; an index of it is kept in your cache folder ($BRIEFING_CACHE to move it, "
         "'off' for none). Exit codes: 0 ok, 1 a problem with the data, 2 bad usage.",
     )
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     _add_data_option(parser, default=None)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(
+        title="commands", metavar="COMMAND", required=True, prog="briefing"
+    )
     for name, (handler, summary, add_arguments) in _COMMAND_TABLE.items():
         if only is None or only == name:
             add_arguments(_add_command(commands, name, handler, summary))
     if only in (None, _READ):
-        read = commands.add_parser(_READ, usage=USAGE)  # no help: hidden; `briefing [ID]` runs it
+        # No help: hidden. `briefing [ID]` runs it, so its usage and errors say `briefing`.
+        read = commands.add_parser(
+            _READ, prog="briefing", description=f"{DESCRIPTION} Commands: briefing --help."
+        )
         _add_data_option(read, default=argparse.SUPPRESS)
         read.add_argument("id", nargs="?", metavar="ID")
         _add_layout_options(read)
-        read.set_defaults(handler=_read)
+        read.set_defaults(handler=_read, parser=read)
     return parser
 
 
@@ -198,7 +213,7 @@ def _add_command(
 ) -> argparse.ArgumentParser:
     command = commands.add_parser(name, help=summary, description=summary[:1].upper() + summary[1:])
     _add_data_option(command, default=argparse.SUPPRESS)
-    command.set_defaults(handler=handler)
+    command.set_defaults(handler=handler, parser=command)
     return command
 
 

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from briefing import __version__
+from briefing.cli import _COMMAND_TABLE
 from tests.conftest import BUNDLED, minimal, run_cli, run_into_head, write_json
 
 
@@ -41,6 +42,42 @@ def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
     result = run_cli(*args)
     assert_clean_failure(result, code=2)
     assert "usage: briefing" in result.stderr
+
+
+COMMANDS = sorted(_COMMAND_TABLE)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_names_itself_in_its_help_and_usage_errors(command: str) -> None:
+    shown = run_cli(command, "--help")
+    assert shown.returncode == 0
+    assert shown.stdout.startswith(f"usage: briefing {command} [-h] [--data PATH]")
+    for args in ((command, "--bogus"), ("--data", str(BUNDLED), command, "--bogus")):
+        failed = run_cli(*args)
+        assert_clean_failure(failed, code=2)
+        assert failed.stderr.startswith(f"usage: briefing {command} [-h] [--data PATH]")
+        assert failed.stderr.splitlines()[-1].startswith(f"briefing {command}: error: ")
+
+
+def test_plain_briefing_usage_errors_name_what_was_typed() -> None:
+    shown = run_cli("--help")  # the top-level help keeps the general usage
+    assert shown.stdout.startswith(
+        "usage: briefing [--data PATH] [ID]\n       briefing [--data PATH] COMMAND [options]\n"
+    )
+    for args in (("a", "b"), ("-x",), ("--width", "5")):
+        failed = run_cli(*args)
+        assert_clean_failure(failed, code=2)
+        assert failed.stderr.startswith("usage: briefing [-h] [--data PATH]"), args
+        assert "[ID]" in failed.stderr
+        assert failed.stderr.splitlines()[-1].startswith("briefing: error: ")
+        assert "read" not in failed.stderr
+    assert run_cli("a", "b").stderr.endswith("briefing: error: unrecognized arguments: b\n")
+
+
+def test_the_reader_options_may_come_before_the_id() -> None:
+    plain = run_cli("--color", "never", "--width", "40", "russia-us-missiles-warning")
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout == run_cli("summary", "--width", "40").stdout
 
 
 def test_validate_bundled_data_from_another_folder(tmp_path: Path) -> None:
