@@ -41,6 +41,11 @@ _READ = "read"
 
 Handler = Callable[[argparse.Namespace], int]
 
+
+class UsageError(Exception):
+    """Bad usage that only the data can reveal: reported on one line, exit code 2."""
+
+
 USAGE = """\
 briefing [--data PATH] [ID]
        briefing [--data PATH] COMMAND [options]
@@ -78,6 +83,9 @@ def _main(argv: Sequence[str] | None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
+    except UsageError as error:
+        print(visible(f"{usage.prog}: error: {error}"), file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -297,7 +305,7 @@ def _read(args: argparse.Namespace) -> int:
     path, library = _load(args, collect=not interactive)
     if interactive:
         if args.id is not None:
-            _pick(library, args.id, path)  # an unknown id is reported here, before the screen
+            _pick_word(library, args.id, path)  # an unknown id is reported here, before the screen
         # Textual costs a fifth of a second to import: only the reader pays for it.
         from briefing import files
         from briefing.app import make_app
@@ -325,7 +333,7 @@ def _read(args: argparse.Namespace) -> int:
     from briefing.summary import Options, render
 
     options = Options(width=args.width or _auto_width(), styled=_styled(args.color))
-    _write(render([_pick(library, args.id, path)], "text", options))
+    _write(render([_pick_word(library, args.id, path)], "text", options))
     return EXIT_OK
 
 
@@ -457,6 +465,24 @@ def _pick(library: Library, briefing_id: str | None, path: Path) -> Briefing:
         known = _some(library.ids())
         raise BriefingError.single(path, f"no briefing '{briefing_id}' (the file has: {known})")
     return briefing
+
+
+def _pick_word(library: Library, word: str | None, path: Path) -> Briefing:
+    """:func:`_pick` for ``briefing WORD``, where WORD may be a mistyped command: a word that is
+    no briefing id in the file but is close to a command's name is a usage error saying so."""
+    try:
+        return _pick(library, word, path)
+    except BriefingError:
+        import difflib
+
+        close = difflib.get_close_matches(word or "", _COMMAND_TABLE)
+        if not close:
+            raise
+        quoted = [f"'{name}'" for name in close]
+        names = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+        raise UsageError(
+            f"'{word}' is not a command or a briefing id; did you mean {names}?"
+        ) from None
 
 
 def _with_sections(chosen: list[Briefing], section_ids: list[str], path: Path) -> list[Briefing]:

@@ -188,6 +188,38 @@ def test_a_word_that_is_no_command_is_a_briefing_id() -> None:
     assert "no briefing 'frobnicate' (the file has: russia-us-missiles-warning)" in result.stderr
 
 
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_mistyped_command_is_a_usage_error_suggesting_it(command: str) -> None:
+    typo = command[0] + command[2:]
+    result = run_cli(typo)
+    assert_clean_failure(result, code=2)
+    message = result.stderr.strip()
+    assert "\n" not in message and "usage:" not in message
+    assert message.startswith(f"briefing: error: '{typo}' is not a command or a briefing id; did")
+    assert f"'{command}'" in message.split("did you mean ")[1]
+
+
+def test_did_you_mean_only_for_a_word_that_is_no_briefing_id(tmp_path: Path) -> None:
+    assert run_cli("lst").stderr == (
+        "briefing: error: 'lst' is not a command or a briefing id; did you mean 'list'?\n"
+    )
+    assert run_cli("sear").stderr.endswith("did you mean 'search', 'serve' or 'schema'?\n")
+    assert run_cli("summary", "lst").returncode == 1  # an ID where only an ID can be
+    shown = run_cli("l\x1bst").stderr  # what was typed is shown, not obeyed
+    assert "\x1b" not in shown and "'l\\x1bst'" in shown
+    data = minimal()
+    data["briefings"][0]["id"] = "lists"
+    path = write_json(tmp_path / "lists.json", data)
+    result = run_cli("--data", str(path), "lists")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("First briefing\n")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    failed = run_cli("--data", str(broken), "lst")  # a broken file is the problem to report
+    assert_clean_failure(failed, code=1)
+    assert failed.stderr.startswith(f"{broken}:1:2: invalid JSON")
+
+
 def test_help_shows_the_default_usage() -> None:
     result = run_cli("--help")
     assert "briefing [--data PATH] [ID]" in result.stdout
