@@ -177,8 +177,10 @@ def _summary_arguments(summary: argparse.ArgumentParser) -> None:
         "--section",
         action="append",
         default=[],
-        metavar="ID",
-        help="only this section (repeat for more)",
+        metavar="ID|N",
+        help="only this section, by id or by its number in the summary (repeat for more; "
+        "'briefing list --sections ID' shows both). A section whose id is a number is named by "
+        "its id; numbers need one briefing, not --all",
     )
     _add_layout_options(summary)
 
@@ -288,14 +290,15 @@ def _summary(args: argparse.Namespace) -> int:
 
     path, library = _load(args)
     chosen = list(library.briefings()) if args.all else [_pick(library, args.id, path)]
+    chosen, sections = _with_sections(chosen, args.section, path, every=args.all)
     options = Options(
         width=args.width or _auto_width(),
         full=args.full,
-        sections=tuple(args.section),
+        sections=sections,
         # Markdown and JSON are data for other programs: never styled.
         styled=args.format in ("text", "line") and _styled(args.color),
     )
-    _write(render(_with_sections(chosen, args.section, path), args.format, options))
+    _write(render(chosen, args.format, options))
     return EXIT_OK
 
 
@@ -485,19 +488,49 @@ def _pick_word(library: Library, word: str | None, path: Path) -> Briefing:
         ) from None
 
 
-def _with_sections(chosen: list[Briefing], section_ids: list[str], path: Path) -> list[Briefing]:
-    """The briefings that have the sections asked for; every section asked for must exist."""
-    if not section_ids:
-        return chosen
+def _with_sections(
+    chosen: list[Briefing], wanted: list[str], path: Path, *, every: bool
+) -> tuple[list[Briefing], tuple[str, ...]]:
+    """The briefings that have the sections asked for and those sections' ids. A section is
+    asked for by id or, unless ``every`` briefing is chosen, by number; each must exist."""
+    from briefing.summary import section_number
+
+    if not wanted:
+        return chosen, ()
+    if not every:
+        return chosen, tuple(_section_in(chosen[0], ident, path) for ident in wanted)
     known = {section.id for briefing in chosen for section in briefing.sections}
-    unknown = [ident for ident in section_ids if ident not in known]
+    unknown = [ident for ident in wanted if ident not in known]
+    if unknown and section_number(unknown[0]) is not None:
+        raise UsageError(
+            f"--section {unknown[0]}: a section number needs one briefing ID, not --all; with "
+            "--all, give section ids (briefing list --sections ID shows them)"
+        )
     if unknown:
         sections = _some([section.id for briefing in chosen for section in briefing.sections])
         where = "these briefings" if len(chosen) > 1 else f"briefing '{chosen[0].id}'"
         raise BriefingError.single(
             path, f"no section '{unknown[0]}' in {where} (sections: {sections})"
         )
-    return [b for b in chosen if any(s.id in section_ids for s in b.sections)]
+    return [b for b in chosen if any(s.id in wanted for s in b.sections)], tuple(wanted)
+
+
+def _section_in(briefing: Briefing, wanted: str, path: Path) -> str:
+    """The id of the section of ``briefing`` that ``wanted`` names, by id or by number."""
+    from briefing.summary import section_id, section_number
+
+    ident = section_id(briefing, wanted)
+    if ident is not None:
+        return ident
+    number = section_number(wanted)
+    if number is not None:
+        count = len(briefing.sections)
+        has = f"{count} section{'' if count == 1 else 's'}"
+        message = f"no section {number} in briefing '{briefing.id}' (it has {has})"
+    else:
+        sections = _some([section.id for section in briefing.sections])
+        message = f"no section '{wanted}' in briefing '{briefing.id}' (sections: {sections})"
+    raise BriefingError.single(path, message)
 
 
 def _some(ids: list[str]) -> str:

@@ -42,6 +42,23 @@ class Options(NamedTuple):
     styled: bool = False
 
 
+def section_number(wanted: str) -> int | None:
+    """``wanted`` read as a section number (``"4"``), when it is written as one."""
+    return int(wanted) if wanted.isascii() and wanted.isdigit() else None
+
+
+def section_id(briefing: Briefing, wanted: str) -> str | None:
+    """The id of the section ``wanted`` names in ``briefing``: its id, or its number counted
+    from 1 as the summary and the reader number sections; ``None`` when it names none. An id
+    wins: in a briefing with a section whose id is ``4``, ``4`` names that section."""
+    if briefing.section(wanted) is not None:
+        return wanted
+    number = section_number(wanted)
+    if number is not None and 1 <= number <= len(briefing.sections):
+        return briefing.sections[number - 1].id
+    return None
+
+
 def narrow(briefing: Briefing, section_ids: Sequence[str]) -> Briefing:
     """The briefing with only the given sections (all when none are given), and only the key
     facts, quotes and timeline events that belong to them. It stays a valid briefing."""

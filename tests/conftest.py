@@ -57,6 +57,26 @@ def minimal() -> dict[str, Any]:
     return copy.deepcopy(_MINIMAL)
 
 
+def many_sections(count: int = 12) -> dict[str, Any]:
+    """A document of one briefing, ``many``, with ``count`` sections: ids ``part-1`` on, titles
+    ``Part N title``, and a key fact in each."""
+    data = minimal()
+    base = data["briefings"][0]
+    base.update(id="many", title=f"A briefing of {count} sections")
+    base["sections"] = [
+        {"id": f"part-{n}", "title": f"Part {n} title", "summary": f"Summary {n}.",
+         "paragraphs": [f"Body of part {n}."]}
+        for n in range(1, count + 1)
+    ]  # fmt: skip
+    base["key_facts"] = [
+        {"label": f"Fact {n}", "value": f"value {n}", "status": "reported", "section": f"part-{n}"}
+        for n in range(1, count + 1)
+    ]
+    for key in ("timeline", "quotes"):
+        base[key][0]["section"] = f"part-{count}"
+    return data
+
+
 def set_at(data: Any, path: tuple[str | int, ...], value: object) -> None:
     """Set the value at ``path`` (keys and list indexes) inside nested JSON data."""
     for part in path[:-1]:

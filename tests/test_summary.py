@@ -25,6 +25,7 @@ from tests.conftest import (
     BUNDLED,
     HOSTILE_TEXTS,
     hostile_document,
+    many_sections,
     minimal,
     multi_document,
     run_cli,
@@ -347,6 +348,87 @@ def test_unknown_section_lists_sections() -> None:
     assert result.returncode == 1
     assert "no section 'nk' in briefing 'russia-us-missiles-warning'" in result.stderr
     assert "(sections: escalation, missiles, north-korea, trump)" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def twelve(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_json(tmp_path_factory.mktemp("twelve") / "twelve.json", many_sections(12))
+
+
+def summary_of(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("--data", str(path), "summary", *args)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_section_by_number_is_the_one_the_summary_numbers(twelve: Path, fmt: str) -> None:
+    by_number = summary_of(twelve, "--section", "4", "--section", "12", "--format", fmt)
+    assert by_number.returncode == 0, by_number.stderr
+    by_id = summary_of(twelve, "--section", "part-4", "--section", "part-12", "--format", fmt)
+    assert by_number.stdout == by_id.stdout
+    if fmt == "text":
+        assert " 4. Part 4 title\n" in by_number.stdout
+        assert "12. Part 12 title\n" in by_number.stdout
+        assert "Part 1 title" not in by_number.stdout and "Fact 5" not in by_number.stdout
+    if fmt == "json":
+        (briefing,) = json.loads(by_number.stdout)["briefings"]
+        assert [section["id"] for section in briefing["sections"]] == ["part-4", "part-12"]
+        assert [fact["label"] for fact in briefing["key_facts"]] == ["Fact 4", "Fact 12"]
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 12), st.booleans()), min_size=1, max_size=4))
+def test_sections_by_number_and_by_id_select_the_same(
+    twelve: Path, choices: list[tuple[int, bool]]
+) -> None:
+    mixed = [str(n) if by_number else f"part-{n}" for n, by_number in choices]
+    result = summary_of(twelve, "--full", *(f"--section={wanted}" for wanted in mixed))
+    assert result.returncode == 0, result.stderr
+    ids = summary_of(twelve, "--full", *(f"--section=part-{n}" for n, _ in choices))
+    assert result.stdout == ids.stdout
+    numbered = re.findall(r"^ ?(\d+)\. Part (\d+) title$", result.stdout, re.MULTILINE)
+    assert [int(a) for a, _ in numbered] == sorted({n for n, _ in choices})
+    assert all(a == b for a, b in numbered)
+
+
+def test_a_section_number_out_of_range_names_the_range(twelve: Path, tmp_path: Path) -> None:
+    for wanted in ("13", "0", "0013"):
+        result = summary_of(twelve, "--section", "2", "--section", wanted)
+        assert result.returncode == 1
+        number = int(wanted)
+        assert result.stderr == (
+            f"{twelve}: no section {number} in briefing 'many' (it has 12 sections)\n"
+        )
+    one = write_json(tmp_path / "one.json", many_sections(1))
+    assert summary_of(one, "--section", "2").stderr.endswith("(it has 1 section)\n")
+
+
+def test_a_section_id_made_of_digits_wins_over_a_number(tmp_path: Path) -> None:
+    data = many_sections(12)
+    data["briefings"][0]["sections"][1]["id"] = "7"  # the second section's id is "7"
+    data["briefings"][0]["key_facts"][1]["section"] = "7"
+    path = write_json(tmp_path / "digits.json", data)
+    seven = summary_of(path, "--section", "7")
+    assert seven.returncode == 0, seven.stderr
+    assert " 2. Part 2 title\n" in seven.stdout and "Part 7 title" not in seven.stdout
+    three = summary_of(path, "--section", "3")
+    assert " 3. Part 3 title\n" in three.stdout
+
+
+def test_section_numbers_with_all_are_a_usage_error(twelve: Path, tmp_path: Path) -> None:
+    result = summary_of(twelve, "--all", "--section", "4")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "briefing summary: error: --section 4: a section number needs one briefing ID, not "
+        "--all; with --all, give section ids (briefing list --sections ID shows them)\n"
+    )
+    assert summary_of(twelve, "--all", "--section", "part-4").returncode == 0
+    data = many_sections(3)
+    data["briefings"][0]["sections"][0]["id"] = "4"
+    data["briefings"][0]["key_facts"][0]["section"] = "4"
+    digits = summary_of(write_json(tmp_path / "d.json", data), "--all", "--section", "4")
+    assert digits.returncode == 0, digits.stderr  # an id, which --all takes
+    assert " 1. Part 1 title\n" in digits.stdout
+    assert "--section ID|N" in run_cli("summary", "--help").stdout
 
 
 @pytest.mark.parametrize(
