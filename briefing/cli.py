@@ -211,6 +211,17 @@ def _validate_arguments(validate: argparse.ArgumentParser) -> None:
     )
 
 
+def _list_arguments(listing: argparse.ArgumentParser) -> None:
+    listing.add_argument(
+        "--sections",
+        nargs="?",
+        const="",
+        metavar="ID",
+        help="instead, one row per section of briefing ID (default: the newest): its number, "
+        "id and title, what 'briefing summary --section' takes",
+    )
+
+
 def _no_arguments(command: argparse.ArgumentParser) -> None:
     pass
 
@@ -403,10 +414,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from briefing.listing import briefing_table
+    from briefing.listing import briefing_table, section_table
 
     width = _terminal_width() if sys.stdout.isatty() else None
-    _write(briefing_table(_load(args)[1].entries, width))
+    path, library = _load(args)
+    if args.sections is None:
+        _write(briefing_table(library.entries, width))
+    else:
+        _write(section_table(_pick(library, args.sections or None, path), width))
     return EXIT_OK
 
 
@@ -436,7 +451,11 @@ _COMMAND_TABLE: dict[str, tuple[Handler, str, Callable[[argparse.ArgumentParser]
         "check a briefing file and report every problem",
         _validate_arguments,
     ),
-    "list": (_list, "one line per briefing: id, date, title, sections", _no_arguments),
+    "list": (
+        _list,
+        "one line per briefing: id, date, title, sections (or per section: --sections)",
+        _list_arguments,
+    ),
     "schema": (_schema, "print the JSON Schema of the briefing format", _no_arguments),
 }
 """Each command: what runs it, its one-line help, and its own arguments (in help order)."""

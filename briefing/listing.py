@@ -1,26 +1,54 @@
-"""``briefing list``: one aligned row per briefing. Plain output: no Textual, no Rich."""
+"""``briefing list``: one aligned row per briefing, or per section of one briefing. Plain
+output: no Textual, no Rich."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from briefing.cells import cell_width, pad, truncate
 from briefing.library import Entry
 
+if TYPE_CHECKING:
+    from briefing.records import Briefing
+
 _HEADER = ("ID", "DATE", "TITLE", "SECTIONS")
+_SECTION_HEADER = ("#", "ID", "TITLE")
 _GAP = "  "
 
 
 def briefing_table(entries: Sequence[Entry], width: int | None = None) -> Iterator[str]:
     """The lines of ``briefing list``; titles are cut to fit ``width`` columns when one is given."""
     rows = [(e.id, e.published.isoformat(), e.title, str(e.sections)) for e in entries]
-    id_width = max(cell_width(row[0]) for row in [_HEADER, *rows])
-    count_width = max(len(row[3]) for row in [_HEADER, *rows])
-    title_width = max(cell_width(row[2]) for row in [_HEADER, *rows])
+    return _table(_HEADER, rows, width, title=2, numbers=3)
+
+
+def section_table(briefing: Briefing, width: int | None = None) -> Iterator[str]:
+    """The lines of ``briefing list --sections``: each section's number and id (what
+    ``briefing summary --section`` takes) and its title, cut to fit ``width`` columns."""
+    rows = [(str(n), s.id, s.title) for n, s in enumerate(briefing.sections, 1)]
+    return _table(_SECTION_HEADER, rows, width, title=2, numbers=0)
+
+
+def _table(
+    header: tuple[str, ...],
+    rows: Sequence[tuple[str, ...]],
+    width: int | None,
+    *,
+    title: int,
+    numbers: int,
+) -> Iterator[str]:
+    """Aligned columns under ``header``; column ``title`` is cut to fit ``width`` (at least 5
+    columns of it stay) and column ``numbers`` is aligned right."""
+    table = [header, *rows]
+    widths = [max(cell_width(row[column]) for row in table) for column in range(len(header))]
     if width is not None:
-        fixed = id_width + 10 + count_width + 3 * len(_GAP)
-        title_width = max(min(title_width, width - fixed), 5)
-    for ident, published, title, sections in [_HEADER, *rows]:
-        cells = [pad(ident, id_width), pad(published, 10), pad(truncate(title, title_width),
-                 title_width), sections.rjust(count_width)]  # fmt: skip
+        fixed = sum(widths) - widths[title] + len(_GAP) * (len(header) - 1)
+        widths[title] = max(min(widths[title], width - fixed), 5)
+    for row in table:
+        cells = [truncate(cell, widths[c]) if c == title else cell for c, cell in enumerate(row)]
+        cells = [
+            " " * (widths[c] - cell_width(cell)) + cell if c == numbers else pad(cell, widths[c])
+            for c, cell in enumerate(cells)
+        ]
         yield _GAP.join(cells).rstrip() + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -121,6 +122,37 @@ def run_into_head(data_path: Path, command: str) -> subprocess.CompletedProcess[
         timeout=60,
         check=False,
     )
+
+
+def run_in_terminal(args: list[str], env: dict[str, str] | None = None, columns: int = 120) -> str:
+    """Run the command with stdout on a pseudo-terminal of ``columns`` columns."""
+    import fcntl
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefing", *args],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env={**full_env, "TERM": "xterm-256color", **(env or {})},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode()
 
 
 def notifications(app: Any) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -11,8 +12,18 @@ import jsonschema
 import pytest
 
 from briefing import __version__
+from briefing.cells import cell_width
 from briefing.cli import _COMMAND_TABLE
-from tests.conftest import BUNDLED, minimal, run_cli, run_into_head, write_json
+from tests.conftest import (
+    BUNDLED,
+    many_sections,
+    minimal,
+    multi_document,
+    run_cli,
+    run_in_terminal,
+    run_into_head,
+    write_json,
+)
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int = 1) -> None:
@@ -180,6 +191,48 @@ def test_list_aligns_wide_titles(tmp_path: Path) -> None:
 
     widths = {cell_width(line) for line in result.stdout.splitlines()}
     assert len(widths) == 1, result.stdout
+
+
+def test_list_sections_numbers_ids_and_titles(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "twelve.json", many_sections(12))
+    result = run_cli("--data", str(path), "list", "--sections", "many")
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header == " #  ID       TITLE"
+    assert rows[0] == " 1  part-1   Part 1 title"
+    assert rows[11] == "12  part-12  Part 12 title"
+    assert len(rows) == 12
+    summary = run_cli("--data", str(path), "summary").stdout  # the numbers the summary shows
+    shown = re.findall(r"^ ?(\d+)\. (.+)$", summary, re.MULTILINE)
+    assert [(row.split()[0], row.split("  ")[-1].strip()) for row in rows] == shown
+    assert run_cli("--data", str(path), "list", "--sections").stdout == result.stdout
+
+
+def test_list_sections_of_the_newest_by_default_and_unknown_ids(tmp_path: Path) -> None:
+    data = multi_document()
+    data["briefings"][1]["sections"][0]["id"] = "only-in-the-newest"
+    data["briefings"][1]["key_facts"][0]["section"] = "only-in-the-newest"
+    path = write_json(tmp_path / "multi.json", data)
+    newest = run_cli("--data", str(path), "list", "--sections")
+    assert newest.stdout.splitlines()[1].split() == ["1", "only-in-the-newest", "Section", "one"]
+    older = run_cli("--data", str(path), "list", "--sections", "older")
+    assert older.stdout.splitlines()[1].split()[1] == "one"
+    unknown = run_cli("--data", str(path), "list", "--sections", "nope")
+    assert_clean_failure(unknown)
+    assert unknown.stderr == (
+        f"{path}: no briefing 'nope' (the file has: older, newest-first, newest-second)\n"
+    )
+    assert "(default: the newest)" in " ".join(run_cli("list", "--help").stdout.split())
+
+
+def test_list_sections_fits_the_terminal(tmp_path: Path) -> None:
+    data = many_sections(12)
+    data["briefings"][0]["sections"][3]["title"] = "A very long title " * 10
+    path = write_json(tmp_path / "long.json", data)
+    out = run_in_terminal(["--data", str(path), "list", "--sections"], columns=40)
+    lines = out.replace("\r\n", "\n").splitlines()
+    assert max(cell_width(line) for line in lines) == 40
+    assert lines[4].startswith(" 4  part-4   A very long title") and lines[4].endswith("…")
 
 
 def test_a_word_that_is_no_command_is_a_briefing_id() -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
 import re
 import subprocess
 import sys
@@ -29,6 +27,7 @@ from tests.conftest import (
     minimal,
     multi_document,
     run_cli,
+    run_in_terminal,
     run_into_head,
     write_json,
 )
@@ -463,51 +462,20 @@ def test_piped_output_has_no_escapes_unless_forced() -> None:
         assert ESCAPE not in run_cli("summary", "--format", fmt, env={"FORCE_COLOR": "1"}).stdout
 
 
-def _run_in_terminal(args: list[str], env: dict[str, str], columns: int = 120) -> str:
-    """Run the command with stdout on a pseudo-terminal of ``columns`` columns."""
-    import fcntl
-    import struct
-    import termios
-
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
-    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "briefing", *args],
-        stdout=follower,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        env={**full_env, "TERM": "xterm-256color", **env},
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode()
-
-
 def test_terminal_output_is_styled_and_fits_the_terminal() -> None:
-    out = _run_in_terminal(["summary"], {}, columns=120)
+    out = run_in_terminal(["summary"], {}, columns=120)
     assert "\x1b[1m" in out
     lines = re.sub("\x1b\\[[0-9;]*m", "", out).replace("\r\n", "\n").splitlines()
     assert max(cell_width(line) for line in lines) <= 100  # the terminal's width, at most 100
     assert max(cell_width(line) for line in lines) > 80
-    narrow = _run_in_terminal(["summary"], {}, columns=50)
+    narrow = run_in_terminal(["summary"], {}, columns=50)
     plain = re.sub("\x1b\\[[0-9;]*m", "", narrow).replace("\r\n", "\n").splitlines()
     assert max(cell_width(line) for line in plain) <= 50
 
 
 @pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}])
 def test_terminal_output_without_styles(env: dict[str, str]) -> None:
-    assert ESCAPE not in _run_in_terminal(["summary"], env)
+    assert ESCAPE not in run_in_terminal(["summary"], env)
 
 
 def test_plain_briefing_in_a_pipe_prints_the_text_summary() -> None:
