@@ -190,6 +190,7 @@ def _search_arguments(search: argparse.ArgumentParser) -> None:
     search.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
+    _add_color_option(search, "styles, the matched words in bold reverse video")
 
 
 def _serve_arguments(served: argparse.ArgumentParser) -> None:
@@ -273,11 +274,15 @@ def _add_layout_options(parser: argparse.ArgumentParser) -> None:
         help=f"wrap at N columns (default: the terminal's, up to {MAX_AUTO_WIDTH}; "
         f"{PIPE_WIDTH} in a pipe)",
     )
+    _add_color_option(parser, "styles")
+
+
+def _add_color_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
-        help="styles: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces them)",
+        help=f"{what}: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces them)",
     )
 
 
@@ -364,22 +369,25 @@ def _search(args: argparse.Namespace) -> int:
     import json
 
     from briefing.search import section_title
+    from briefing.summary import search_line
 
     _, library = _load(args)
-    found = [
-        {
-            "briefing": briefing.id,
-            "section": hit.field.section,
-            "where": section_title(briefing, hit),
-            "field": ".".join(str(part) for part in hit.field.key),
-            "snippet": hit.snippet(),
-        }
-        for briefing, hit in library.search(args.query)
-    ]
+    found = list(library.search(args.query))
     if args.format == "json":
-        _write(iter([json.dumps(found, indent=2, ensure_ascii=False) + "\n"]))
+        rows = [
+            {
+                "briefing": briefing.id,
+                "section": hit.field.section,
+                "where": section_title(briefing, hit),
+                "field": ".".join(str(part) for part in hit.field.key),
+                "snippet": hit.snippet(),
+            }
+            for briefing, hit in found
+        ]
+        _write(iter([json.dumps(rows, indent=2, ensure_ascii=False) + "\n"]))
     else:
-        _write(f"{m['briefing']} \u203a {m['where']} \u203a {m['snippet']}\n" for m in found)
+        styled = _styled(args.color)
+        _write(search_line(briefing, hit, styled) + "\n" for briefing, hit in found)
     return EXIT_OK if found else EXIT_ERROR
 
 

@@ -38,7 +38,11 @@ class Hit(NamedTuple):
 
     def snippet(self, width: int = 72) -> str:
         """The match with some text around it, on one line, at most ``width`` characters."""
-        return snippet(self.field.text, self.start, self.end, width)
+        return "".join(self.snippet_parts(width))
+
+    def snippet_parts(self, width: int = 72) -> tuple[str, str, str]:
+        """:meth:`snippet` in three parts: the text before the match, the match, the rest."""
+        return snippet_parts(self.field.text, self.start, self.end, width)
 
 
 def fold_char(char: str) -> str:
@@ -161,6 +165,12 @@ def folded_body(briefing: Briefing) -> tuple[str, list[tuple[int, str]]]:
 
 def snippet(text: str, start: int, end: int, width: int = 72) -> str:
     """Text around ``start:end`` on one line, cut at word boundaries, with ellipses."""
+    return "".join(snippet_parts(text, start, end, width))
+
+
+def snippet_parts(text: str, start: int, end: int, width: int = 72) -> tuple[str, str, str]:
+    """:func:`snippet` in three parts: what comes before ``start``, ``text[start:end]`` on one
+    line, and what follows."""
     flat = text.replace("\n", " ").replace("\t", " ")  # same length: offsets still hold
     room = max(width - (end - start), 10)
     left = max(0, start - room // 2)
@@ -172,4 +182,6 @@ def snippet(text: str, start: int, end: int, width: int = 72) -> str:
     if right < len(flat):
         space = flat.rfind(" ", end, right)
         right = space if space != -1 else right
-    return ("…" if left > 0 else "") + flat[left:right].strip() + ("…" if right < len(flat) else "")
+    before = ("…" if left > 0 else "") + flat[left:start].lstrip()
+    after = flat[end:right].rstrip() + ("…" if right < len(flat) else "")
+    return before, flat[start:end], after

@@ -1,4 +1,5 @@
-"""Summaries for standard output: text, Markdown, JSON and one line. No Textual, no Rich.
+"""Summaries for standard output: text, Markdown, JSON and one line, and the lines of
+``briefing search``. No Textual, no Rich.
 
 Everything here is written for pipes: lines never exceed the width (wide characters count as
 two columns), styles are plain SGR codes added only when asked for, and data text is never
@@ -14,9 +15,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from briefing.cells import truncate, wrap
 from briefing.records import date_line
+from briefing.search import section_title
 
 if TYPE_CHECKING:
     from briefing.records import Briefing, Quote
+    from briefing.search import Hit
 
 FORMATS = ("text", "markdown", "json", "line")
 """The values of ``briefing summary --format``."""
@@ -27,6 +30,7 @@ MIN_WIDTH = 20
 
 # SGR codes: the only escape sequences this module ever writes, and only when styled.
 _BOLD, _DIM, _ITALIC = "1", "2", "3"
+_MATCH = "1;7"  # bold, reverse video
 _STATUS_STYLE = {"confirmed": "32", "reported": "36", "unverified": "33", "claim": "35"}
 _STATUS_WIDTH = max(len(status) for status in _STATUS_STYLE)
 
@@ -237,6 +241,17 @@ def one_line(briefing: Briefing, options: Options) -> str:
     if options.styled and line.startswith(title):
         return _Paint(True)(title, _BOLD) + line[len(title) :]
     return line
+
+
+# --- search results ----------------------------------------------------------------------
+
+
+def search_line(briefing: Briefing, hit: Hit, styled: bool = False) -> str:
+    """One match of ``briefing search``: the briefing's id, where the match is and the words
+    around it, the matched words in bold reverse video when ``styled``."""
+    before, match, after = hit.snippet_parts()
+    where = section_title(briefing, hit)
+    return f"{briefing.id} \u203a {where} \u203a {before}{_Paint(styled)(match, _MATCH)}{after}"
 
 
 # --- JSON ---------------------------------------------------------------------------------

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing.records import Document
-from briefing.search import fold_query, search_briefing, section_title, snippet, spans
-from tests.conftest import minimal, run_cli, write_json
+from briefing.search import (
+    fold_query,
+    search_briefing,
+    section_title,
+    snippet,
+    snippet_parts,
+    spans,
+)
+from tests.conftest import hostile_document, minimal, run_cli, run_in_terminal, write_json
+
+MATCH_ON, OFF = "\x1b[1;7m", "\x1b[0m"
+SGR = re.compile("\x1b\\[[0-9;]*m")
 
 
 def test_spans_ignore_case_and_accents_and_keep_original_offsets() -> None:
@@ -84,3 +96,79 @@ def test_cli_search_json_and_no_match(tmp_path: Path) -> None:
     assert missing.returncode == 1
     assert missing.stdout == "" and "Traceback" not in missing.stderr
     assert run_cli("search").returncode == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab cÉéßﬀ\n\t\u3000"), max_size=120),
+    st.text(alphabet=st.sampled_from("ab cess"), min_size=1, max_size=4),
+    st.integers(10, 80),
+)
+def test_snippet_parts_hold_exactly_the_match(text: str, query: str, width: int) -> None:
+    for start, end in spans(text, query):
+        before, match, after = snippet_parts(text, start, end, width)
+        assert match == text[start:end].replace("\n", " ").replace("\t", " ")
+        assert before + match + after == snippet(text, start, end, width)
+
+
+@pytest.fixture
+def accented(tmp_path: Path) -> Path:
+    data = minimal()
+    data["briefings"][0]["bottom_line"] = "Crème brûlée at the ÉCOLE, Straße; école again."
+    return write_json(tmp_path / "accented.json", data)
+
+
+def test_cli_search_highlights_exactly_the_matched_words(accented: Path) -> None:
+    styled = run_cli("--data", str(accented), "search", "ecole", "--color", "always")
+    assert styled.returncode == 0, styled.stderr
+    where = "first \u203a Bottom line \u203a "
+    assert styled.stdout == (
+        f"{where}Crème brûlée at the {MATCH_ON}ÉCOLE{OFF}, Straße; école again.\n"
+        f"{where}Crème brûlée at the ÉCOLE, Straße; {MATCH_ON}école{OFF} again.\n"
+    )
+    strasse = run_cli("--data", str(accented), "search", "STRASSE", "--color", "always")
+    assert f"{MATCH_ON}Straße{OFF};" in strasse.stdout
+    plain = run_cli("--data", str(accented), "search", "ecole")
+    assert "\x1b" not in plain.stdout
+    assert plain.stdout == SGR.sub("", styled.stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "highlighted"),
+    [
+        ((), {}, False),  # a pipe
+        ((), {"FORCE_COLOR": "1"}, True),
+        ((), {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+        (("--color", "never"), {"FORCE_COLOR": "1"}, False),
+        (("--color", "always"), {"NO_COLOR": "1"}, True),
+        (("--format", "json", "--color", "always"), {}, False),
+    ],
+)
+def test_cli_search_styles_follow_the_summarys_rules(
+    args: tuple[str, ...], env: dict[str, str], highlighted: bool
+) -> None:
+    result = run_cli("search", "Pyongyang", *args, env=env)
+    assert result.returncode == 0
+    assert (MATCH_ON in result.stdout) is highlighted
+    assert ("\x1b" in result.stdout) is highlighted
+
+
+def test_cli_search_on_a_terminal_highlights_the_match() -> None:
+    out = run_in_terminal(["search", "pyongyang"])
+    assert f", {MATCH_ON}Pyongyang{OFF} could send" in out
+    assert "\x1b" not in run_in_terminal(["search", "pyongyang"], {"NO_COLOR": "1"})
+
+
+def test_cli_search_highlights_hostile_text_without_letting_it_act(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "hostile.json", hostile_document())
+    for query in ("clear", "evil", "[bold]", "title"):
+        result = run_cli("--data", str(path), "search", query, "--color", "always")
+        assert result.returncode == 0, (query, result.stderr)
+        lines = result.stdout.splitlines()
+        assert lines
+        for line in lines:
+            assert line.count(MATCH_ON) == 1 and line.count(OFF) == 1, line
+            rest = line.replace(MATCH_ON, "").replace(OFF, "")
+            assert not re.search("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", rest)
+            shown = line.split(MATCH_ON)[1].split(OFF)[0]
+            assert fold_query(shown) == fold_query(query)
