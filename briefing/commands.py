@@ -53,7 +53,9 @@ class BriefingCommands(Provider):
             yield (
                 f"Section {number}: {section.title}",
                 partial(reader.open_section_by_id, section.id),
-                "Open this section and move to it",
+                # A slug ([a-z0-9-]): nothing in it reads as markup in the palette's help line.
+                f"Open this section and move to it (id {section.id}: briefing summary "
+                f"--section {section.id})",
             )
         for entry in reader.library.entries:
             yield (

@@ -514,6 +514,18 @@ async def test_palette_offers_themes_and_our_commands(default: Document) -> None
         assert f"Briefing: 2024-11-19 {default.briefings[0].title}" in texts
 
 
+async def test_palette_shows_each_sections_id(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        helps = {
+            text: help_text for text, _, help_text in BriefingCommands(app.screen, None).commands()
+        }
+        assert helps["Section 2: The missile decision"] == (
+            "Open this section and move to it (id missiles: briefing summary --section missiles)"
+        )
+
+
 async def test_clicking_a_fact_opens_its_section(default: Document) -> None:
     app = make_app(default)
     async with app.run_test(size=WIDE) as pilot:
