@@ -505,7 +505,8 @@ def _pick_word(library: Library, word: str | None, path: Path) -> Briefing:
     except BriefingError:
         import difflib
 
-        close = difflib.get_close_matches(word or "", _COMMAND_TABLE)
+        # `briefing -- list` asks for a briefing named like a command: no command to suggest.
+        close = [] if word in _COMMANDS else difflib.get_close_matches(word or "", _COMMAND_TABLE)
         if not close:
             raise
         quoted = [f"'{name}'" for name in close]

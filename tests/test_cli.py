@@ -258,6 +258,7 @@ def test_did_you_mean_only_for_a_word_that_is_no_briefing_id(tmp_path: Path) -> 
     )
     assert run_cli("sear").stderr.endswith("did you mean 'search', 'serve' or 'schema'?\n")
     assert run_cli("summary", "lst").returncode == 1  # an ID where only an ID can be
+    assert "no briefing 'list'" in run_cli("--", "list").stderr  # asked for as an id
     shown = run_cli("l\x1bst").stderr  # what was typed is shown, not obeyed
     assert "\x1b" not in shown and "'l\\x1bst'" in shown
     data = minimal()
