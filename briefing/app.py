@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.command import Provider
 from textual.widgets import Input
 
@@ -35,6 +35,7 @@ from briefing.settings import (
     save_settings,
     save_state,
 )
+from briefing.widgets.bindings import bindings
 
 _EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
@@ -60,13 +61,7 @@ class BriefingApp(App[None]):
     TITLE = "briefing"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {_commands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
-        # Their own action: unlike `q`, they quit from inside a text input too.
-        Binding("ctrl+c,ctrl+q", "quit_now", "Quit", show=False, priority=True),
-        Binding("r", "reload", "Reload the file", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
 
     def __init__(
         self,

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from briefing.widgets.bindings import bindings
 from briefing.widgets.hanging import Hanging
 
 _NUMBERED = re.compile(r"(.*?)(\d+)\)?$")
@@ -56,9 +57,7 @@ def _keys_text(keys: list[str]) -> str:
 class HelpScreen(ModalScreen[None]):
     """The keys, with what each does. Escape, q or ? closes it."""
 
-    BINDINGS = [
-        Binding("escape,q,question_mark", "close", "Close help"),
-    ]
+    BINDINGS = bindings("help")
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         super().__init__()

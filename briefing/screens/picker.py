@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -15,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from briefing.library import Entry, Library
 from briefing.search import fold_query
+from briefing.widgets.bindings import bindings
 
 
 def briefing_prompt(entry: Entry, where: str | None = None) -> Content:
@@ -68,13 +68,7 @@ class BriefingPicker(ModalScreen[str | None]):
     list lays out every option it holds, and an archive may hold ten thousand.
     """
 
-    BINDINGS = [
-        Binding("escape", "dismiss_picker", "Close"),
-        Binding("down", "move(1)", "Next", show=False),
-        Binding("up", "move(-1)", "Previous", show=False),
-        Binding("pagedown", "page(1)", show=False),
-        Binding("pageup", "page(-1)", show=False),
-    ]
+    BINDINGS = bindings("picker")
 
     def __init__(self, library: Library, current_id: str) -> None:
         super().__init__()

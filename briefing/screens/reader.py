@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.reactive import var
@@ -16,10 +15,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from briefing import keys
 from briefing.library import Library
 from briefing.records import Briefing, Quote, Section, date_line
 from briefing.search import Hit, Key, search_briefing
 from briefing.widgets.balanced import BalancedStatic
+from briefing.widgets.bindings import bindings
 from briefing.widgets.column import ReadingColumn
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.footer import QuietFooter
@@ -43,7 +44,7 @@ TINY = 50
 FLASH_SECONDS = 1.5
 """How long a section chosen from the facts panel stays highlighted."""
 
-TYPING_ACTIONS = frozenset({"finish_search", "clear_search", "switch_pane", "scroll_pages"})
+TYPING_ACTIONS = frozenset(b.action.split("(")[0] for b in keys.scope("reader") if b.typing)
 """What the screen's keys still do while a text input has focus: the other keys are letters
 the input takes, so the footer must not offer them."""
 
@@ -55,41 +56,8 @@ class ReaderScreen(Screen[None]):
     """The screen places focus itself, at once; Textual's deferred auto-focus could take it
     back from the search input when keys come quickly after the start."""
 
-    BINDINGS = [
-        # The keys that move focus into or out of a text input have priority: they run as soon
-        # as the app reads them, before it forwards the next key, so the keys typed straight
-        # after them (fast typing, a paste, one terminal read) reach the new focus instead of
-        # being checked against the old one and dropped. The search's keys come first: while
-        # a search is on they lead the footer.
-        Binding("enter", "finish_search", "Go to matches", priority=True),
-        Binding("n", "next_match", "Next match"),
-        Binding("N", "previous_match", "Previous match"),
-        Binding("escape", "clear_search", "Clear search", priority=True),
-        Binding("escape", "close_facts", "Close the facts", show=False, priority=True),
-        Binding("e", "expand_all", "Expand", tooltip="Open every section"),
-        Binding("c", "collapse_all", "Collapse", tooltip="Close every section"),
-        Binding("f", "toggle_facts", "Facts"),
-        Binding("b", "pick_briefing", "Briefings", show=False, priority=True),
-        Binding("slash", "start_search", "Search", key_display="/", priority=True),
-        Binding("t", "timeline", "Timeline"),
-        Binding("s", "sources", "Sources", show=False),
-        Binding("y", "copy_summary", "Copy summary", show=False),
-        Binding("left_square_bracket", "step_briefing(-1)", "Previous briefing", show=False),
-        Binding("right_square_bracket", "step_briefing(1)", "Next briefing", show=False),
-        Binding("tab", "switch_pane", "Sections ⇄ facts", show=False),
-        Binding("shift+tab", "switch_pane", "Sections ⇄ facts", show=False),
-        Binding("g,home", "first_section", "First section", show=False),
-        Binding("G,end", "last_section", "Last section", show=False),
-        Binding("pagedown", "scroll_pages(1)", "Page down", show=False),
-        Binding("pageup", "scroll_pages(-1)", "Page up", show=False),
-        Binding("ctrl+d", "scroll_pages(0.5)", "Half a page down", show=False),
-        Binding("ctrl+u", "scroll_pages(-0.5)", "Half a page up", show=False),
-        *(
-            Binding(str(digit), f"digit({digit})", f"Open section {digit}", show=False)
-            for digit in range(1, 10)
-        ),
-        Binding("0", "digit(0)", show=False),  # only the second digit of 10, 20...
-    ]
+    BINDINGS = bindings("reader")
+    """From :data:`briefing.keys.BINDINGS`, which says why some have priority."""
 
     show_facts: var[bool] = var(True)
     """Whether the key-facts panel shows (beside the sections, or over them when narrow)."""

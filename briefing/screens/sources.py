@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList
@@ -12,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from briefing.records import Briefing, Source
 from briefing.screens.outside import copy_text, open_address
+from briefing.widgets.bindings import bindings
 
 WEB_SCHEMES = ("http://", "https://")
 
@@ -19,11 +19,7 @@ WEB_SCHEMES = ("http://", "https://")
 class SourcesScreen(ModalScreen[None]):
     """Where the briefing's information comes from."""
 
-    BINDINGS = [
-        Binding("o", "open_source", "Open in browser"),
-        Binding("c", "copy_address", "Copy the address"),
-        Binding("escape,s,q", "close", "Close"),
-    ]
+    BINDINGS = bindings("sources")
 
     def __init__(self, briefing: Briefing) -> None:
         super().__init__()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from briefing.records import Briefing, TimelineEvent
+from briefing.widgets.bindings import bindings
 
 
 def date_order(event: TimelineEvent) -> str:
@@ -21,7 +21,7 @@ def date_order(event: TimelineEvent) -> str:
 class TimelineScreen(ModalScreen[str | None]):
     """The briefing's events, oldest first. Enter opens the event's section."""
 
-    BINDINGS = [Binding("escape,t,q", "close", "Close")]
+    BINDINGS = bindings("timeline")
 
     def __init__(self, briefing: Briefing) -> None:
         super().__init__()

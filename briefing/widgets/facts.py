@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from briefing.records import KeyFact, Section
+from briefing.widgets.bindings import bindings
 from briefing.widgets.hanging import Hanging
 from briefing.widgets.highlight import Marker, plain, same
 
@@ -37,10 +37,7 @@ def fact_prompt(fact: KeyFact, index: int, mark: Marker = plain) -> Hanging:
 class FactsPanel(OptionList):
     """Every key fact, in the order of the sections they belong to."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Next fact", show=False),
-        Binding("k", "cursor_up", "Previous fact", show=False),
-    ]
+    BINDINGS = bindings("facts")
 
     class Chosen(Message):
         """A fact was selected: the reader should open its section."""

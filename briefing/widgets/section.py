@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
-from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+
+from briefing.widgets.bindings import bindings
 
 if TYPE_CHECKING:
     from textual.geometry import Size
@@ -34,11 +35,7 @@ class SectionView(Widget, can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"section--title", "section--summary"}
 
-    BINDINGS = [
-        Binding("enter,space", "toggle_open", "Open/close", tooltip="Open or close this section"),
-        Binding("down,j", "step(1)", "Next section", show=False),
-        Binding("up,k", "step(-1)", "Previous section", show=False),
-    ]
+    BINDINGS = bindings("section")
 
     expanded: reactive[bool] = reactive(False, init=False)
     """Whether the paragraphs and quotes show."""
