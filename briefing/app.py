@@ -2,12 +2,13 @@
 
 The app reads no briefing file itself: it is given loaded models, and, to reload, a function
 that loads them again. It saves two small files through :mod:`briefing.settings`: the theme,
-and where the reader was.
+and where the reader was. The user's keys, read from the settings, become Textual's keymap.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import os
 import signal
@@ -18,10 +19,12 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import App
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.dom import DOMNode
 from textual.widgets import Input
 
+from briefing import keys
 from briefing.errors import BriefingError
 from briefing.files import NO_SUCH_FILE, signature
 from briefing.library import Library, MemoryLibrary
@@ -81,6 +84,8 @@ class BriefingApp(App[None]):
         self.state_path = state_path
         self.warnings: list[str] = []
         self.settings = Settings()
+        self.keys: keys.Keymap = {b.id: b.default_keys for b in keys.BINDINGS}
+        """Every binding's keys in force: the defaults with the user's keys applied."""
         self._load_settings()
         state = self._load_state()
         remembered = state.briefing if briefing_id is None and self._same_source(state) else None
@@ -98,12 +103,46 @@ class BriefingApp(App[None]):
     def _load_settings(self) -> None:
         if self.settings_path is None:
             return
-        settings, warning = load_settings(self.settings_path)
-        if warning:
-            self.warnings.append(warning)
+        settings, warnings = load_settings(self.settings_path)
         self.settings = settings  # first: setting the theme below calls watch_theme
         if settings.theme in self.available_themes:
             self.theme = settings.theme
+        self.keys, key_warnings = keys.keys_in_force(settings.keys, str(self.settings_path))
+        self.warnings += warnings + key_warnings
+        self._use_keys()
+
+    def _use_keys(self) -> None:
+        """Hand the keys in force to Textual: the footer, the help and the palette show them."""
+        self.set_keymap(keys.textual_keymap(self.keys))
+        # Textual's footer finds the palette's key by this name.
+        self.COMMAND_PALETTE_BINDING = self.keys["app.palette"][0]  # type: ignore[misc]
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """A rebound key that a Textual widget's own key already has there (the facts list's
+        ``up``, say: the reader's own keys were checked at start): one warning, and the
+        binding keeps its default keys.
+
+        Textual also reports a binding of several keys rebound as clashing with itself: only
+        the clashes with Textual's own bindings (they have no id) count."""
+        taken = {b.key: b for b in clashed_bindings if b.id not in keys.BY_ID}
+        here = {b.id for b in type(node).BINDINGS if isinstance(b, Binding) and b.id}
+        changed = False
+        for binding_id in here & set(keys.BY_ID):
+            default = keys.BY_ID[binding_id].default_keys
+            key = next((key for key in self.keys[binding_id] if key in taken), None)
+            if key is None or self.keys[binding_id] == default:
+                continue
+            self.keys[binding_id], changed = default, True
+            what = taken[key].description or taken[key].action
+            kept = ",".join(map(keys.shown_key, default))
+            warning = (
+                f"{self.settings_path}: keys: {binding_id}: {keys.shown_key(key)!r} is already "
+                f"taken there ({what.lower()}); keeping {kept!r}"
+            )
+            self.warnings.append(warning)
+            self.notify(warning, severity="warning", markup=False)
+        if changed:
+            self.call_later(self._use_keys)
 
     def _load_state(self) -> State:
         if self.state_path is None:
@@ -186,7 +225,7 @@ class BriefingApp(App[None]):
     def watch_theme(self, theme: str) -> None:
         if self.settings_path is None or theme == self.settings.theme:
             return
-        self.settings = Settings(theme=theme)
+        self.settings = dataclasses.replace(self.settings, theme=theme)  # the keys stay
         warning = save_settings(self.settings_path, self.settings)
         if warning and warning not in self.warnings:
             self.warnings.append(warning)

@@ -1,4 +1,4 @@
-"""Every key binding of the reader, in one table.
+"""Every key binding of the reader, in one table, and the user's own keys checked against it.
 
 The screens build their Textual bindings from :data:`BINDINGS` (see
 :mod:`briefing.widgets.bindings`) and ``briefing keys`` lists it, so the two cannot drift. A
@@ -6,12 +6,21 @@ binding's id is ``SCOPE.NAME``, the scope being where it works: ``app`` everywhe
 on the reader, ``section`` on a focused section, ``facts`` in the key-facts panel, ``help``,
 ``picker``, ``timeline`` and ``sources`` in those dialogs.
 
+The ``keys`` object of ``settings.json`` rebinds by id (``{"reader.search": "ctrl+f"}``);
+:func:`keys_in_force` checks it: an unknown id, a key that is no key, a key that clashes with
+another binding active at the same time, or a key a text box would take while it works there,
+is one warning and the default stays. Key names are Textual's (``ctrl+f``, ``f5``,
+``pagedown``, ``slash`` or ``/``), checked here without importing Textual.
+
 No Textual here: ``briefing keys`` runs without it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+import unicodedata
+from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import NamedTuple
 
 
@@ -141,3 +150,222 @@ BY_ID: dict[str, KeyBinding] = {binding.id: binding for binding in BINDINGS}
 def scope(name: str) -> list[KeyBinding]:
     """The bindings of one scope, in the table's order."""
     return [binding for binding in BINDINGS if binding.scope == name]
+
+
+CHAINS: tuple[frozenset[str], ...] = (
+    frozenset({"app", "reader", "section"}),
+    frozenset({"app", "reader", "facts"}),
+    frozenset({"help"}),
+    frozenset({"picker"}),
+    frozenset({"timeline"}),
+    frozenset({"sources"}),
+)
+"""The scopes whose keys work at the same time: the reader's with a section's or the facts
+panel's (never both: one of them has focus), and each dialog alone, with the app's priority
+keys, which work everywhere."""
+
+Keymap = dict[str, tuple[str, ...]]
+"""Binding id to its keys (Textual names)."""
+
+
+# --- key names --------------------------------------------------------------------------------
+
+MODIFIERS = ("alt", "ctrl", "hyper", "meta", "shift", "super")
+"""In the order Textual names them: ``ctrl+shift+up``."""
+
+NAMED_KEYS = frozenset(
+    ["escape", "enter", "tab", "space", "backspace", "delete", "insert", "home", "end",
+     "pageup", "pagedown", "up", "down", "left", "right", *(f"f{n}" for n in range(1, 25))]
+)  # fmt: skip
+"""The keys that are not characters, as Textual names them."""
+
+_SHORT_NAMES = {"solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
+                "hyphen_minus": "minus", "plus_sign": "plus", "low_line": "underscore"}  # fmt: skip
+"""Textual's shorter names for some characters (its ``KEY_NAME_REPLACEMENTS``)."""
+
+_KEPT_AS_NAMES = {"space", "plus", "comma"}
+"""Characters shown by name: a space is invisible, ``+`` and ``,`` separate keys."""
+
+
+def character_key(character: str) -> str:
+    """Textual's name for the key that types ``character``: ``a``, ``A``, ``7``, ``slash``."""
+    if character.isalnum():
+        return character
+    if character == "\t":
+        return "tab"
+    name = unicodedata.name(character, character).lower().replace("-", "_").replace(" ", "_")
+    return _SHORT_NAMES.get(name, name)
+
+
+_CHARACTERS = {character_key(chr(code)): chr(code) for code in range(32, 127)}
+"""Textual's name for each printable ASCII character, to that character."""
+
+
+def _character_of(name: str) -> str | None:
+    """The character a key name types (``slash``: ``/``, ``space``: a space), if it names
+    one."""
+    if name in NAMED_KEYS or name in _CHARACTERS:
+        return _CHARACTERS.get(name)
+    try:
+        character = unicodedata.lookup(name.replace("_", " "))
+    except KeyError:
+        return _all_characters().get(name)  # a name with hyphens in Unicode's (plus-minus)
+    return character if character_key(character) == name and character.isprintable() else None
+
+
+@cache
+def _all_characters() -> dict[str, str]:
+    """Textual's name for every printable character (a quarter of a second: only for a name
+    that is neither ASCII's nor found as written)."""
+    found: dict[str, str] = {}
+    for code in range(sys.maxunicode + 1):
+        character = chr(code)
+        if character.isprintable() and not character.isalnum():
+            found.setdefault(character_key(character), character)
+    return found
+
+
+def normalize_key(text: str) -> str | None:
+    """The Textual name of the key ``text`` names (``Ctrl+F``: ``ctrl+f``, ``?``:
+    ``question_mark``, ``shift+n``: ``N``), or ``None`` when it names none."""
+    *modifiers, base = text.strip().split("+")
+    modifiers = [modifier.strip().lower() for modifier in modifiers]
+    base = base.strip()
+    if (
+        not base
+        or any(m not in MODIFIERS for m in modifiers)
+        or len(set(modifiers)) < len(modifiers)
+    ):
+        return None
+    if len(base) == 1:
+        if not base.isprintable():
+            return None
+        if modifiers and base.isascii() and base.isalpha():
+            base = base.lower()  # ctrl+F is ctrl+f: the terminal sends the same
+        if modifiers == ["shift"] and base.isascii() and base.isalpha():
+            return base.upper()  # shift+n arrives as N
+        name = character_key(base)
+    else:
+        name = base.lower()
+        if name not in NAMED_KEYS and _character_of(name) is None:
+            return None
+    return "+".join([*sorted(modifiers), name])
+
+
+def shown_key(key: str) -> str:
+    """A Textual key name as a person writes it in ``settings.json``: ``slash`` as ``/``."""
+    *modifiers, base = key.split("+")
+    character = _character_of(base) if base not in _KEPT_AS_NAMES else None
+    return "+".join([*modifiers, character or base])
+
+
+def _typed(key: str) -> bool:
+    """Whether a text box takes this key as text (no ctrl, alt and the like; a character)."""
+    *modifiers, base = key.split("+")
+    return set(modifiers) <= {"shift"} and (len(base) == 1 or _character_of(base) is not None)
+
+
+# --- the user's keys ----------------------------------------------------------------------
+
+
+def keys_in_force(user: Mapping[str, object], where: str) -> tuple[Keymap, list[str]]:
+    """The keys of every binding with the user's rebindings applied, and one warning for each
+    rebinding that was not (``where`` names the settings file in the warnings).
+
+    A rebinding is refused when its id is unknown, its value is not text, a key in it is no
+    key, a text box would take the key while the binding works there, or the key is already
+    another binding's where both work, unless both had that key by default (``escape``
+    clears the search or closes the facts panel: the reader tells which from the state).
+    """
+    warnings: list[str] = []
+    wanted: Keymap = {}
+    for binding_id, value in user.items():
+        problem, keys = _rebinding(binding_id, value)
+        if problem:
+            warnings.append(f"{where}: keys: {problem}")
+        else:
+            wanted[binding_id] = keys
+    while clash := _first_clash(wanted):
+        rebound, other, key = clash
+        for one, two in ((rebound, other), (other, rebound)):
+            if one in wanted:
+                del wanted[one]
+                kept = ",".join(map(shown_key, BY_ID[one].default_keys))
+                warnings.append(
+                    f"{where}: keys: {one}: {shown_key(key)!r} is also the key of {two} "
+                    f"({BY_ID[two].description.lower()}); keeping {kept!r}"
+                )
+    return {b.id: wanted.get(b.id, b.default_keys) for b in BINDINGS}, warnings
+
+
+def _rebinding(binding_id: str, value: object) -> tuple[str | None, tuple[str, ...]]:
+    """What is wrong with one entry of ``keys`` (``None`` when nothing is), and its keys."""
+    binding = BY_ID.get(binding_id)
+    if binding is None:
+        import difflib
+
+        close = difflib.get_close_matches(binding_id, BY_ID, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else " (briefing keys lists them)"
+        return f"unknown key binding id {binding_id!r}{hint}", ()
+    if not isinstance(value, str):
+        return f'{binding_id}: the keys must be text such as "ctrl+f", not {value!r}', ()
+    keys: list[str] = []
+    for part in value.split(","):
+        key = normalize_key(part)
+        if key is None:
+            return (
+                f"{binding_id}: {part.strip()!r} is not a key "
+                "(keys look like f, F, ctrl+f, alt+x, slash or /, f5, pagedown, escape)",
+                (),
+            )
+        if binding.typing and _typed(key):
+            return (
+                f"{binding_id}: {shown_key(key)!r} would be typed into the text box where this "
+                "key works; choose one with ctrl or alt, or a named key such as f3",
+                (),
+            )
+        if key not in keys:
+            keys.append(key)
+    return None, tuple(keys)
+
+
+def _first_clash(wanted: Keymap) -> tuple[str, str, str] | None:
+    """The first rebound binding whose key another binding active with it already has (and
+    did not have by default too): (rebound id, other id, key)."""
+    for rebound, keys in wanted.items():
+        binding = BY_ID[rebound]
+        for other in BINDINGS:
+            if other.id == rebound or not _together(binding, other):
+                continue
+            other_keys = wanted.get(other.id, other.default_keys)
+            for key in keys:
+                both_by_default = key in binding.default_keys and key in other.default_keys
+                if key in other_keys and not both_by_default:
+                    return rebound, other.id, key
+    return None
+
+
+def _together(one: KeyBinding, two: KeyBinding) -> bool:
+    """Whether two bindings can be active at the same time."""
+    if (one.scope == "app" and one.priority) or (two.scope == "app" and two.priority):
+        return True
+    return any(one.scope in chain and two.scope in chain for chain in CHAINS)
+
+
+def textual_keymap(force: Keymap) -> dict[str, str]:
+    """What to give ``App.set_keymap`` for these keys in force: each rebound binding, and each
+    binding that shares a default key with a rebound one in its scope.
+
+    Textual, rebinding an id, drops every binding of that id's old keys in the same widget,
+    other ids' included: rebinding ``reader.clear-search`` would take ``escape`` from
+    ``reader.close-facts`` too, unless the keymap gives ``escape`` back to it.
+    """
+    rebound = {i for i, keys in force.items() if keys != BY_ID[i].default_keys}
+    keymap = {i: ",".join(force[i]) for i in rebound}
+    for binding_id in rebound:
+        moved = BY_ID[binding_id]
+        for other in scope(moved.scope):
+            shares = set(other.default_keys) & set(moved.default_keys)
+            if other.id not in keymap and shares:
+                keymap[other.id] = other.keys
+    return keymap

@@ -1,4 +1,5 @@
-"""What the reader remembers: preferences (the theme) and where you were (briefing, sections).
+"""What the reader remembers: preferences (the theme, your keys) and where you were (briefing,
+sections).
 
 Each is a small JSON file: settings in the user's config folder, reading state in the state
 folder. Saving is atomic (a temporary file in the same folder, then a rename), so a crash never
@@ -28,6 +29,9 @@ class Settings:
 
     theme: str | None = None
     """The name of the Textual theme last chosen."""
+    keys: dict[str, object] = field(default_factory=dict)
+    """The user's own keys, binding id to keys (``{"reader.search": "ctrl+f"}``), as written:
+    :func:`briefing.keys.keys_in_force` checks them; saving the theme keeps them as they are."""
 
 
 @dataclass(frozen=True)
@@ -52,13 +56,23 @@ def default_state_path() -> Path:
     return user_folder("state") / STATE_FILE
 
 
-def load_settings(path: Path) -> tuple[Settings, str | None]:
-    """The saved settings and, when the file could not be used, a warning saying why."""
+def load_settings(path: Path) -> tuple[Settings, list[str]]:
+    """The saved settings and, for each part that could not be used, a warning saying why (that
+    part keeps its default)."""
     data, warning = _load_object(path, "settings")
+    warnings = [warning] if warning else []
     theme = data.get("theme")
     if theme is not None and not isinstance(theme, str):
-        return Settings(), f"Ignoring saved settings: {path} is not valid: theme is not text"
-    return Settings(theme=theme), warning
+        warnings.append(f"Ignoring saved settings: {path} is not valid: theme is not text")
+        theme = None
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict):
+        warnings.append(
+            f"Ignoring saved keys: {path} is not valid: keys must be an object such as "
+            '{"reader.search": "ctrl+f"}'
+        )
+        keys = {}
+    return Settings(theme=theme, keys=keys), warnings
 
 
 def load_state(path: Path) -> tuple[State, str | None]:

@@ -7,15 +7,30 @@ import inspect
 import json
 import pkgutil
 from pathlib import Path
+from typing import Any
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from textual import events
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.dom import DOMNode
+from textual.keys import Keys, _character_to_key
 from textual.pilot import Pilot
+from textual.widgets import Input
+from textual.widgets._footer import FooterKey
 
 import briefing
 from briefing import keys
-from briefing.app import BriefingApp
+from briefing.app import BriefingApp, make_app
+from briefing.records import Document
+from briefing.screens.help import HelpScreen
 from briefing.screens.reader import ReaderScreen
+from briefing.settings import load_settings
+from briefing.widgets.facts import FactsPanel
+from briefing.widgets.section import SectionView
+from tests.conftest import notifications
 
 SIZE = (100, 40)
 NARROW = (80, 24)
@@ -75,3 +90,215 @@ def test_every_binding_has_an_id_from_the_table_and_ids_are_unique() -> None:
             ids.append(binding.id)
     assert len(ids) == len(set(ids))
     assert sorted(ids) == sorted(keys.BY_ID)  # `briefing keys` lists exactly these
+
+
+def test_key_names_are_textuals() -> None:
+    for code in range(32, 127):
+        assert keys.character_key(chr(code)) == _character_to_key(chr(code))
+    assert {key.value for key in Keys} >= keys.NAMED_KEYS
+    for binding in keys.BINDINGS:
+        for key in binding.default_keys:
+            assert keys.normalize_key(key) == key, binding
+
+
+MODIFIERS = st.lists(st.sampled_from(["ctrl", "Shift", "alt", "super"]), max_size=2)
+MODIFIED = st.tuples(MODIFIERS, st.text(min_size=1, max_size=3)).map(
+    lambda t: "+".join([*t[0], t[1]])
+)
+
+
+@given(st.text(max_size=12) | MODIFIED)
+def test_a_normalized_key_stays_itself_and_reads_back(text: str) -> None:
+    key = keys.normalize_key(text)
+    if key is not None:
+        assert keys.normalize_key(key) == key
+        assert keys.normalize_key(keys.shown_key(key)) == key
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [("ctrl+f", "ctrl+f"), ("Ctrl+F", "ctrl+f"), ("/", "slash"), ("?", "question_mark"),
+     ("shift+n", "N"), ("F5", "f5"), ("shift+ctrl+up", "ctrl+shift+up"), ("<", "less_than_sign"),
+     ("ctrl+ff", None), ("", None), ("hyper", None), ("ctrl+ctrl+f", None), ("x+y", None)],
+)  # fmt: skip
+def test_keys_are_read_as_textual_names_them(written: str, key: str | None) -> None:
+    assert keys.normalize_key(written) == key
+
+
+@pytest.mark.parametrize(
+    ("user", "warning"),
+    [
+        ({"reader.serch": "x"}, "unknown key binding id 'reader.serch' (did you mean "),
+        ({"reader.search": "ctrl+ff"}, "reader.search: 'ctrl+ff' is not a key"),
+        ({"reader.search": 5}, 'reader.search: the keys must be text such as "ctrl+f", not 5'),
+        ({"reader.search": "e"}, "reader.search: 'e' is also the key of reader.expand-all"),
+        ({"reader.finish-search": "x"}, "reader.finish-search: 'x' would be typed into"),
+        ({"reader.timeline": "q"}, "reader.timeline: 'q' is also the key of app.quit"),
+        ({"help.close": "ctrl+p"}, "help.close: 'ctrl+p' is also the key of app.palette"),
+    ],
+)  # fmt: skip
+def test_a_bad_rebinding_is_one_warning_and_the_default_stays(
+    user: dict[str, object], warning: str
+) -> None:
+    force, warnings = keys.keys_in_force(user, "settings.json")
+    assert force == DEFAULTS
+    assert len(warnings) == 1 and warnings[0].startswith(f"settings.json: keys: {warning}")
+
+
+def test_rebindings_that_do_not_clash() -> None:
+    user = {
+        "reader.search": "ctrl+f",
+        "reader.expand-all": "c",  # a swap: each takes the other's key
+        "reader.collapse-all": "e",
+        "section.toggle": "enter,o",  # enter stays shared with the search box's enter
+        "facts.next": "space",  # a section's key, but the facts panel and a section never
+        # have focus together...
+        "timeline.close": "escape,x",  # ...nor the dialogs and the reader
+    }
+    force, warnings = keys.keys_in_force(user, "settings.json")
+    assert warnings == []
+    assert force["reader.search"] == ("ctrl+f",) and force["section.toggle"] == ("enter", "o")
+    assert force["reader.expand-all"] == ("c",) and force["reader.collapse-all"] == ("e",)
+
+
+def test_two_rebindings_to_one_key_keep_both_defaults() -> None:
+    force, warnings = keys.keys_in_force(
+        {"reader.timeline": "x", "reader.sources": "x"}, "settings.json"
+    )
+    assert force == DEFAULTS
+    assert len(warnings) == 2 and all("'x' is also the key of" in w for w in warnings)
+
+
+# --- the reader --------------------------------------------------------------------------
+
+
+async def test_a_rebound_key_works_and_the_default_no_longer_does(
+    default: Document, tmp_path: Path
+) -> None:
+    path = settings_with(tmp_path, keys={"reader.search": "ctrl+f"})
+    app = make_app(default, settings_path=path)
+    messages = notifications(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "slash")
+        assert not reader(app).searching
+        # keys sent in one read, as a fast typist or tmux sends them, land in the box
+        for key, character in [("ctrl+f", None), *((c, c) for c in "kursk")]:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        search = reader(app).query_one("#search-input", Input)
+        assert app.focused is search and search.value == "kursk"
+    assert messages == []
+
+
+async def test_footer_and_help_show_the_keys_in_force(default: Document, tmp_path: Path) -> None:
+    user = {"reader.search": "ctrl+f", "reader.expand-all": "x", "app.palette": "f2"}
+    app = make_app(default, settings_path=settings_with(tmp_path, keys=user))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = {(key.key_display, key.description) for key in app.screen.query(FooterKey)}
+        assert {("^f", "Search"), ("x", "Expand"), ("f2", "palette")} <= shown
+        assert ("/", "Search") not in shown and ("e", "Expand") not in shown
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        rows = dict((description, key) for key, description in app.screen.rows)
+        assert rows["Search"] == "^f" and rows["Expand"] == "x"
+        await press(pilot, "escape", "ctrl+p")
+        assert isinstance(app.screen, ReaderScreen)
+        await press(pilot, "f2")
+        assert isinstance(app.screen, CommandPalette)
+
+
+@pytest.mark.parametrize(
+    ("content", "warning"),
+    [
+        ({"keys": {"reader.serch": "ctrl+f"}}, "unknown key binding id 'reader.serch'"),
+        ({"keys": {"reader.search": "ctrl+ff"}}, "'ctrl+ff' is not a key"),
+        ({"keys": {"reader.search": "e"}}, "'e' is also the key of reader.expand-all"),
+        ({"keys": {"reader.search": ["ctrl+f"]}}, "the keys must be text"),
+        ({"keys": ["reader.search", "ctrl+f"]}, "keys must be an object"),
+    ],
+)
+async def test_bad_keys_in_settings_are_one_warning_at_start_and_defaults_stay(
+    default: Document, tmp_path: Path, content: dict[str, Any], warning: str
+) -> None:
+    app = make_app(default, settings_path=settings_with(tmp_path, **content))
+    messages = notifications(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(messages) == 1 and warning in messages[0], messages
+        assert app.keys == DEFAULTS
+        await press(pilot, "e")
+        assert all(view.expanded for view in reader(app).sections)
+        await press(pilot, "slash")
+        assert reader(app).searching
+
+
+async def test_a_key_a_textual_widget_has_there_is_one_warning_and_the_default_stays(
+    default: Document, tmp_path: Path
+) -> None:
+    # `up` is the facts list's own key (Textual's OptionList): only the app finds that out
+    app = make_app(default, settings_path=settings_with(tmp_path, keys={"facts.next": "up"}))
+    messages = notifications(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "tab")
+        panel = reader(app).query_one(FactsPanel)
+        assert panel.has_focus
+        start = panel.highlighted
+        await press(pilot, "j")
+        await press(pilot, "j")
+        await press(pilot, "up")
+        assert panel.highlighted is not None and start is not None
+        assert panel.highlighted == start + 1
+        assert len(messages) == 1 and "facts.next: 'up' is already taken there" in messages[0]
+        assert app.keys == DEFAULTS
+
+
+async def test_a_binding_of_several_keys_rebound_gives_no_warning(
+    default: Document, tmp_path: Path
+) -> None:
+    # Textual reports such a binding as clashing with itself: that is no clash
+    user = {"reader.last-section": "ctrl+end", "help.close": "f1"}
+    app = make_app(default, settings_path=settings_with(tmp_path, keys=user))
+    messages = notifications(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "G")
+        assert reader(app).sections[0].has_focus
+        await press(pilot, "ctrl+end")
+        assert reader(app).sections[-1].has_focus
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, HelpScreen)
+        await press(pilot, "f1")
+        assert isinstance(app.screen, ReaderScreen)
+    assert messages == []
+    assert app.keys["help.close"] == ("f1",)
+
+
+async def test_rebinding_one_of_two_bindings_on_escape_keeps_the_other(
+    default: Document, tmp_path: Path
+) -> None:
+    path = settings_with(tmp_path, keys={"reader.clear-search": "ctrl+g"})
+    app = make_app(default, settings_path=path)
+    async with app.run_test(size=NARROW) as pilot:
+        await press(pilot, "f")
+        assert reader(app).show_facts
+        await press(pilot, "escape")  # still closes the panel laid over the sections
+        assert not reader(app).show_facts
+        await press(pilot, "slash", *"kursk", "escape")
+        assert reader(app).searching  # escape no longer clears the search...
+        await press(pilot, "ctrl+g")
+        assert not reader(app).searching  # ...ctrl+g does
+        assert isinstance(app.focused, SectionView)
+
+
+async def test_saving_the_theme_keeps_the_keys(default: Document, tmp_path: Path) -> None:
+    user = {"reader.search": "ctrl+f", "reader.serch": "x"}  # kept as written, typo included
+    path = settings_with(tmp_path, theme="nord", keys=user)
+    app = make_app(default, settings_path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "gruvbox"
+        await pilot.pause()
+    settings, warnings = load_settings(path)
+    assert settings.theme == "gruvbox" and settings.keys == user and warnings == []
