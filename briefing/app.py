@@ -117,6 +117,10 @@ class BriefingApp(App[None]):
         # Textual's footer finds the palette's key by this name.
         self.COMMAND_PALETTE_BINDING = self.keys["app.palette"][0]  # type: ignore[misc]
 
+    def key_shown(self, binding_id: str) -> str:
+        """The first key in force for a binding, as the footer shows it (``/``, ``^f``)."""
+        return self.get_key_display(Binding(self.keys[binding_id][0], ""))
+
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
         """A rebound key that a Textual widget's own key already has there (the facts list's
         ``up``, say: the reader's own keys were checked at start): one warning, and the

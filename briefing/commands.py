@@ -1,4 +1,5 @@
-"""Command palette entries: open any section or briefing, expand, collapse, toggle the panel.
+"""Command palette entries: open any section or briefing, expand, collapse, toggle the panel,
+each with its key.
 
 Textual's own highlighter parses candidates as markup, so hits are highlighted here from
 plain ``Content``: a title from the data can never become markup in the palette.
@@ -13,15 +14,18 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
+from briefing.keys import BINDINGS
+
 if TYPE_CHECKING:
     from briefing.screens.reader import ReaderScreen
 
-Command = tuple[str, Callable[[], object], str]
+KEY_GAP = "  "
 
 
-def highlight(matcher: Matcher, candidate: str) -> Content:
-    """``candidate`` as plain text, with the characters the query matched highlighted."""
-    content = Content(candidate)
+def highlight(matcher: Matcher, candidate: str, key_width: int = 0) -> Content:
+    """``candidate`` as plain text, its first ``key_width`` characters (the key) in bold, with
+    the characters the query matched highlighted."""
+    content = Content(candidate).stylize("bold", 0, key_width)
     score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
     if score:
         for offset in offsets:
@@ -35,7 +39,8 @@ def _open_briefing(reader: ReaderScreen, briefing_id: str) -> None:
 
 
 class BriefingCommands(Provider):
-    """Commands for the briefing on screen and for every briefing in the file."""
+    """Commands for the briefing on screen and for every briefing in the file, each with the key
+    that does the same in the reader (the key in force: the user's, if rebound)."""
 
     @property
     def reader(self) -> ReaderScreen:
@@ -45,13 +50,21 @@ class BriefingCommands(Provider):
         assert isinstance(screen, ReaderScreen)
         return screen
 
-    def commands(self) -> Iterator[Command]:
+    def entries(self) -> Iterator[tuple[str, str, Callable[[], object], str | None]]:
+        """(key, what it does, what it runs, help) for each command; "" when it has no key."""
+        from briefing.app import BriefingApp
+
         reader = self.reader
-        for text, action in reader.iter_commands():
-            yield text, partial(reader.run_action, action), "Reader"
+        app = reader.app
+        assert isinstance(app, BriefingApp)
+        for binding in BINDINGS:
+            if binding.palette:
+                action = partial(reader.run_action, binding.action)
+                yield app.key_shown(binding.id), binding.description, action, None
         for number, section in enumerate(reader.briefing.sections, 1):
             yield (
-                f"Section {number}: {section.title}",
+                _section_key(app.key_shown, number),
+                f"Open section {number}: {section.title}",
                 partial(reader.open_section_by_id, section.id),
                 # A slug ([a-z0-9-]): nothing in it reads as markup in the palette's help line.
                 f"Open this section and move to it (id {section.id}: briefing summary "
@@ -59,18 +72,38 @@ class BriefingCommands(Provider):
             )
         for entry in reader.library.entries:
             yield (
+                "",
                 f"Briefing: {entry.published.isoformat()} {entry.title}",
                 partial(_open_briefing, reader, entry.id),
                 "Open this briefing",
             )
 
+    def commands(self) -> Iterator[tuple[str, int, Callable[[], object], str | None]]:
+        """(text, width of the key at its start, what it runs, help) for each command: the keys
+        in a column, ``2  Open section 2: …``."""
+        entries = list(self.entries())
+        width = max((len(key) for key, *_ in entries), default=0)
+        for key, text, command, help_text in entries:
+            yield f"{key:<{width}}{KEY_GAP}{text}", len(key), command, help_text
+
     async def discover(self) -> Hits:
-        for text, command, help_text in self.commands():
-            yield DiscoveryHit(Content(text), command, text=text, help=help_text)
+        for text, key_width, command, help_text in self.commands():
+            content = Content(text).stylize("bold", 0, key_width)
+            yield DiscoveryHit(content, command, text=text, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for text, command, help_text in self.commands():
+        for text, key_width, command, help_text in self.commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, highlight(matcher, text), command, text=text, help=help_text)
+                shown = highlight(matcher, text, key_width)
+                yield Hit(score, shown, command, text=text, help=help_text)
+
+
+def _section_key(key_shown: Callable[[str], str], number: int) -> str:
+    """The keys that open section ``number``: its digit, or its two digits from 10 to 99."""
+    if not 1 <= number <= 99:
+        return ""
+    digits = divmod(number, 10) if number > 9 else (number,)
+    shown = [key_shown(f"reader.digit-{digit}") for digit in digits]
+    return ("" if all(len(key) == 1 for key in shown) else " ").join(shown)

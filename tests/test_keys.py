@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual import events
 from textual.binding import Binding
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.dom import DOMNode
 from textual.keys import Keys, _character_to_key
 from textual.pilot import Pilot
@@ -191,7 +191,9 @@ async def test_a_rebound_key_works_and_the_default_no_longer_does(
     assert messages == []
 
 
-async def test_footer_and_help_show_the_keys_in_force(default: Document, tmp_path: Path) -> None:
+async def test_footer_help_and_palette_show_the_keys_in_force(
+    default: Document, tmp_path: Path
+) -> None:
     user = {"reader.search": "ctrl+f", "reader.expand-all": "x", "app.palette": "f2"}
     app = make_app(default, settings_path=settings_with(tmp_path, keys=user))
     async with app.run_test(size=SIZE) as pilot:
@@ -207,6 +209,24 @@ async def test_footer_and_help_show_the_keys_in_force(default: Document, tmp_pat
         assert isinstance(app.screen, ReaderScreen)
         await press(pilot, "f2")
         assert isinstance(app.screen, CommandPalette)
+        await press(pilot, *"Search this")
+        await pilot.pause(0.3)  # the palette searches in a worker
+        await pilot.pause()
+        options = app.screen.query_one(CommandList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any(prompt.startswith("^f  Search this briefing") for prompt in prompts), prompts
+
+
+async def test_palette_entries_lead_with_their_key(default: Document) -> None:
+    from briefing.commands import BriefingCommands
+
+    app = make_app(default)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        texts = [text for text, *_ in BriefingCommands(app.screen, None).commands()]
+        assert "2  Open section 2: The missile decision" in texts
+        assert "e  Expand all sections" in texts and "/  Search this briefing" in texts
+        assert not any("Reader" in text for text in texts)
 
 
 @pytest.mark.parametrize(

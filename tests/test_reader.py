@@ -507,11 +507,11 @@ async def test_palette_offers_themes_and_our_commands(default: Document) -> None
         assert any(
             "theme" in command.title.lower() for command in app.get_system_commands(app.screen)
         )
-        texts = [text for text, _, _ in BriefingCommands(app.screen, None).commands()]
-        assert "Expand all sections" in texts and "Collapse all sections" in texts
-        assert "Show or hide the key facts" in texts
-        assert "Section 2: The missile decision" in texts
-        assert f"Briefing: 2024-11-19 {default.briefings[0].title}" in texts
+        texts = [text for text, *_ in BriefingCommands(app.screen, None).commands()]
+        assert "e  Expand all sections" in texts and "c  Collapse all sections" in texts
+        assert "f  Show or hide the key facts" in texts and "/  Search this briefing" in texts
+        assert "2  Open section 2: The missile decision" in texts  # its key, then what it does
+        assert f"   Briefing: 2024-11-19 {default.briefings[0].title}" in texts  # no key
 
 
 async def test_palette_shows_each_sections_id(default: Document) -> None:
