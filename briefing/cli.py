@@ -223,6 +223,15 @@ def _list_arguments(listing: argparse.ArgumentParser) -> None:
     )
 
 
+def _keys_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="output format (default: text; json: a list of {id, keys: [...], description})",
+    )
+
+
 def _no_arguments(command: argparse.ArgumentParser) -> None:
     pass
 
@@ -433,6 +442,28 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _keys(args: argparse.Namespace) -> int:
+    """Every key binding with the keys in force: the defaults, with those of settings.json."""
+    import json
+
+    from briefing import keys
+    from briefing.listing import key_table
+    from briefing.settings import default_settings_path, load_settings
+
+    path = default_settings_path()
+    settings, warnings = load_settings(path)
+    force, key_warnings = keys.keys_in_force(settings.keys, str(path))
+    for warning in warnings + key_warnings:
+        print(f"briefing: {visible(warning)}", file=sys.stderr)
+    rows = [(b.id, [keys.shown_key(k) for k in force[b.id]], b.description) for b in keys.BINDINGS]
+    if args.format == "json":
+        listed = [{"id": i, "keys": k, "description": d} for i, k, d in rows]
+        _write(iter([json.dumps(listed, indent=2, ensure_ascii=False) + "\n"]))
+    else:
+        _write(key_table(rows))
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace) -> int:
     import json
 
@@ -463,6 +494,11 @@ _COMMAND_TABLE: dict[str, tuple[Handler, str, Callable[[argparse.ArgumentParser]
         _list,
         "one line per briefing: id, date, title, sections (or per section: --sections)",
         _list_arguments,
+    ),
+    "keys": (
+        _keys,
+        "one line per key binding: id, keys in force, what it does (settings.json rebinds)",
+        _keys_arguments,
     ),
     "schema": (_schema, "print the JSON Schema of the briefing format", _no_arguments),
 }

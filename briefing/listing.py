@@ -1,5 +1,5 @@
-"""``briefing list``: one aligned row per briefing, or per section of one briefing. Plain
-output: no Textual, no Rich."""
+"""``briefing list`` (one aligned row per briefing, or per section of one briefing) and
+``briefing keys``. Plain output: no Textual, no Rich."""
 
 from __future__ import annotations
 
@@ -36,10 +36,10 @@ def _table(
     width: int | None,
     *,
     title: int,
-    numbers: int,
+    numbers: int | None,
 ) -> Iterator[str]:
     """Aligned columns under ``header``; column ``title`` is cut to fit ``width`` (at least 5
-    columns of it stay) and column ``numbers`` is aligned right."""
+    columns of it stay) and column ``numbers`` (if any) is aligned right."""
     table = [header, *rows]
     widths = [max(cell_width(row[column]) for row in table) for column in range(len(header))]
     if width is not None:
@@ -52,3 +52,10 @@ def _table(
             for c, cell in enumerate(cells)
         ]
         yield _GAP.join(cells).rstrip() + "\n"
+
+
+def key_table(rows: Sequence[tuple[str, Sequence[str], str]]) -> Iterator[str]:
+    """The lines of ``briefing keys``: each binding's id, keys (comma-separated, as they are
+    written in ``settings.json``) and what it does."""
+    table = [(ident, ",".join(keys), description) for ident, keys, description in rows]
+    return _table(("ID", "KEYS", "DESCRIPTION"), table, None, title=2, numbers=None)

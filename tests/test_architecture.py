@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +19,9 @@ DATA_LAYER = [
     "briefing.library",
     "briefing.index",
 ]
-PLAIN_OUTPUT = ["briefing.listing", "briefing.cells", "briefing.summary", "briefing.search"]
+PLAIN_OUTPUT = [
+    "briefing.listing", "briefing.cells", "briefing.summary", "briefing.search", "briefing.keys"
+]  # fmt: skip
 READ_PATH = ["briefing.files", "briefing.records", "briefing.library", "briefing.index"]
 """What reads briefings from the index: every command's path, so nothing slow to import."""
 
@@ -49,17 +53,24 @@ def test_cli_start_up_imports_no_pydantic_textual_or_rich() -> None:
     assert not {m for m in modules if m.split(".")[0] in ("textual", "rich", "pydantic")}
 
 
-@pytest.mark.parametrize("args", [["validate"], ["list"], ["schema"], ["--version"]])
-def test_commands_never_import_textual(args: list[str]) -> None:
+@pytest.mark.parametrize("args", [["validate"], ["list"], ["schema"], ["keys"], ["--version"]])
+def test_commands_never_import_textual(args: list[str], tmp_path: Path) -> None:
     code = (
         "import sys\nfrom briefing.cli import main\n"
         f"code = main({args!r})\n"
+        "assert code == 0, code\n"
         "assert not [m for m in sys.modules if m.startswith(('textual', 'rich'))]\n"
     )
+    folders = {name: str(tmp_path / name) for name in ("HOME", "XDG_CONFIG_HOME")}
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, **folders},
     )
-    assert "AssertionError" not in result.stderr, result.stderr
+    assert result.returncode == 0 and "AssertionError" not in result.stderr, result.stderr
 
 
 def test_loading_a_valid_file_imports_no_error_machinery() -> None:

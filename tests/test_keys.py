@@ -30,7 +30,7 @@ from briefing.screens.reader import ReaderScreen
 from briefing.settings import load_settings
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.section import SectionView
-from tests.conftest import notifications
+from tests.conftest import notifications, run_cli
 
 SIZE = (100, 40)
 NARROW = (80, 24)
@@ -322,3 +322,52 @@ async def test_saving_the_theme_keeps_the_keys(default: Document, tmp_path: Path
         await pilot.pause()
     settings, warnings = load_settings(path)
     assert settings.theme == "gruvbox" and settings.keys == user and warnings == []
+
+
+# --- briefing keys -----------------------------------------------------------------------
+
+
+def keys_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+
+
+def test_briefing_keys_lists_every_binding(tmp_path: Path) -> None:
+    result = run_cli("keys", env=keys_env(tmp_path))
+    assert result.returncode == 0 and result.stderr == ""
+    header, *lines = result.stdout.splitlines()
+    assert header.split() == ["ID", "KEYS", "DESCRIPTION"]
+    assert [line.split()[0] for line in lines] == [b.id for b in keys.BINDINGS]
+    rows = {line.split()[0]: line.split(maxsplit=2)[1:] for line in lines}
+    assert rows["reader.search"] == ["/", "Search this briefing"]
+    assert rows["reader.first-section"] == ["g,home", "Go to the first section"]
+    column = header.index("DESCRIPTION")  # aligned columns
+    assert all(line[column - 2 : column] == "  " and line[column] != " " for line in lines)
+
+
+def test_briefing_keys_shows_the_keys_in_force_and_warns_on_stderr(tmp_path: Path) -> None:
+    settings_with(tmp_path, keys={"reader.search": "ctrl+f", "reader.serch": "x"})
+    result = run_cli("keys", env=keys_env(tmp_path))
+    assert result.returncode == 0
+    search = next(line for line in result.stdout.splitlines() if line.startswith("reader.search"))
+    assert search.split()[:2] == ["reader.search", "ctrl+f"]
+    (warning,) = result.stderr.splitlines()
+    assert warning.startswith("briefing: ") and "'reader.serch'" in warning
+    assert "settings.json: keys:" in warning
+
+
+def test_briefing_keys_as_json(tmp_path: Path) -> None:
+    settings_with(tmp_path, keys={"reader.first-section": "ctrl+home,g"})
+    result = run_cli("keys", "--format", "json", env=keys_env(tmp_path))
+    assert result.returncode == 0 and result.stderr == ""
+    listed = json.loads(result.stdout)
+    assert [entry["id"] for entry in listed] == [b.id for b in keys.BINDINGS]
+    by_id = {entry["id"]: entry for entry in listed}
+    assert by_id["reader.first-section"]["keys"] == ["ctrl+home", "g"]
+    assert by_id["reader.search"] == {
+        "id": "reader.search", "keys": ["/"], "description": "Search this briefing"
+    }  # fmt: skip
