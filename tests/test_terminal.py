@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -328,5 +329,28 @@ def test_twelve_sections_two_digits_and_the_narrow_panel(
     term.keys("Escape")  # closes the panel laid over the sections; never quits
     term.wait_for(lambda screen: "Key facts" not in screen, "the facts panel to close")
     assert "EXITED" not in term.screen()
+    term.keys("q")
+    term.wait_for_text("EXITED=0")
+
+
+def test_a_search_key_rebound_in_settings_takes_a_burst(
+    terminal: Callable[..., Terminal], tmp_path: Path
+) -> None:
+    settings = tmp_path / "config" / "briefing" / "settings.json"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(json.dumps({"keys": {"reader.search": "ctrl+f"}}), encoding="utf-8")
+    term = terminal(width=120, height=30)
+    term.wait_for_text("1. Moscow's warning")
+    term.wait_for_text("^f Search")  # the footer shows the key in force
+    term.keys("/e")  # the slash does nothing now: e, straight after it, opens every section
+    screen = term.wait_for_text("▾ 1.")
+    assert "Search this briefing" not in screen
+    term.keys("c")
+    term.wait_for_text("▸ 1.")
+    term.keys("C-f", "kursk")  # one send-keys: ctrl+f and the word in one write
+    screen = term.wait_for_text("1/9")
+    assert "kursk" in screen
+    term.keys("Escape")
+    term.wait_for(lambda screen: "1/9" not in screen, "the search to close")
     term.keys("q")
     term.wait_for_text("EXITED=0")
