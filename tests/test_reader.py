@@ -519,9 +519,10 @@ async def test_palette_shows_each_sections_id(default: Document) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         helps = {
-            text: help_text for text, _, help_text in BriefingCommands(app.screen, None).commands()
+            text.split(maxsplit=1)[1]: help_text
+            for text, _, _, help_text in BriefingCommands(app.screen, None).commands()
         }
-        assert helps["Section 2: The missile decision"] == (
+        assert helps["Open section 2: The missile decision"] == (
             "Open this section and move to it (id missiles: briefing summary --section missiles)"
         )
 
