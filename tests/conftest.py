@@ -8,6 +8,7 @@ import os
 import pty
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -168,12 +169,99 @@ def notifications(app: Any) -> list[str]:
     return messages
 
 
+# --- the user's folders -------------------------------------------------------------------
+
+XDG_FOLDERS = {
+    "XDG_CONFIG_HOME": ".config",
+    "XDG_STATE_HOME": ".local/state",
+    "XDG_CACHE_HOME": ".cache",
+    "XDG_DATA_HOME": ".local/share",
+}
+"""The XDG base folders and their places in a home folder when the variable is not set."""
+
+USER_FOLDERS = {
+    "HOME": "",
+    **XDG_FOLDERS,
+    "XDG_RUNTIME_DIR": ".run",
+    "BRIEFING_CACHE": ".cache/briefing",
+}
+"""Every environment variable naming a folder of the user's that the program (or a library
+under it) may read or write, and where it points inside a test's home folder."""
+
+
+def point_user_folders(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point HOME, every XDG folder and the index cache inside ``home``, for this process and
+    every subprocess it starts (they inherit the environment)."""
+    for variable, folder in USER_FOLDERS.items():
+        path = home / folder
+        path.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(variable, str(path))
+    (home / USER_FOLDERS["XDG_RUNTIME_DIR"]).chmod(0o700)  # as the XDG spec requires
+
+
+def real_user_folders() -> list[Path]:
+    """This program's folders in the real user's home, as the environment the tests started in
+    names them (on every platform's scheme, and the Linux defaults whatever XDG says)."""
+    from briefing.files import APP_NAME, user_folder
+
+    home = Path.home()
+    folders = [user_folder(kind) for kind in ("config", "state", "cache")]
+    for variable, default in XDG_FOLDERS.items():
+        folders.append(home / default / APP_NAME)
+        configured = os.environ.get(variable, "")
+        if Path(configured).is_absolute():
+            folders.append(Path(configured) / APP_NAME)
+    cache = os.environ.get("BRIEFING_CACHE", "")
+    if Path(cache).is_absolute():
+        folders.append(Path(cache))
+    return sorted(set(folders))
+
+
+class RealUserFiles:
+    """The real user's briefing files (settings, reading state, indexes) as they were when the
+    test session started, to compare with what is there now."""
+
+    def __init__(self) -> None:
+        self.folders = real_user_folders()
+        self.before = self._files()
+
+    def _files(self) -> dict[str, tuple[int, int] | None]:
+        """Every file below the folders, with its size and modification time (``None``: a
+        folder)."""
+        found: dict[str, tuple[int, int] | None] = {}
+        for folder in self.folders:
+            if not folder.exists():
+                continue
+            for path in [folder, *folder.rglob("*")]:
+                info = path.lstat()
+                found[str(path)] = None if path.is_dir() else (info.st_size, info.st_mtime_ns)
+        return found
+
+    def changes(self) -> list[str]:
+        """The files made, changed or removed since the session started."""
+        now = self._files()
+        paths = self.before.keys() | now.keys()
+        return sorted(path for path in paths if self.before.get(path) != now.get(path))
+
+
 @pytest.fixture(scope="session", autouse=True)
-def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Indexes go to a folder of the test session's own, never the user's cache."""
-    folder = tmp_path_factory.mktemp("cache")
-    os.environ["BRIEFING_CACHE"] = str(folder)
-    return folder
+def real_user_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealUserFiles]:
+    """While the session runs, the user's folders point into a temporary home (and each test
+    gets a home of its own, below); at the end the real files must be exactly as they were, or
+    the run fails."""
+    real = RealUserFiles()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        point_user_folders(tmp_path_factory.mktemp("session-home"), monkeypatch)
+        yield real
+    assert not real.changes(), f"the tests changed the user's own files: {real.changes()}"
+
+
+@pytest.fixture(autouse=True)
+def user_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's own home folder: HOME, the XDG folders and the index cache are inside it."""
+    home = tmp_path_factory.mktemp("home")
+    point_user_folders(home, monkeypatch)
+    return home
 
 
 @pytest.fixture(scope="session")

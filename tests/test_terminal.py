@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, minimal, write_json
+from tests.conftest import ROOT, USER_FOLDERS, RealUserFiles, minimal, write_json
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"
@@ -97,7 +97,7 @@ def _cmdline(pid: int) -> bytes:
 
 
 @pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
+def terminal() -> Iterator[Callable[..., Terminal]]:
     """Start ``briefing ARGS`` in tmux; the pane stays after it exits and shows its exit code."""
     started: list[Terminal] = []
 
@@ -110,7 +110,9 @@ def terminal(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
         stdin: str | None = None,
     ) -> Terminal:
         env = {
-            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            # The tmux server keeps the environment it started with: name the test's own
+            # folders (HOME, XDG, the cache) to the program explicitly.
+            **{variable: os.environ[variable] for variable in USER_FOLDERS},
             "TERM": term,
             "PYTHONPATH": str(ROOT),
             **(env or {}),
@@ -145,6 +147,21 @@ def test_reader_at_80x24_opens_expands_and_quits_cleanly(terminal: Callable[...,
     term.keys("f", "q")
     term.wait_for_text("EXITED=0")
     term.assert_restored()
+
+
+def test_the_reader_keeps_its_state_in_the_tests_home(
+    terminal: Callable[..., Terminal], user_home: Path, real_user_files: RealUserFiles
+) -> None:
+    term = terminal(width=100, height=30)
+    term.wait_for_text("▸ 2. The missile decision")
+    term.keys("2")
+    term.wait_for_text("▾ 2. The missile decision")
+    term.keys("q")
+    term.wait_for_text("EXITED=0")
+    state = json.loads((user_home / ".local/state/briefing/state.json").read_text())
+    assert state["briefing"] == "russia-us-missiles-warning"
+    assert state["open_sections"] == ["missiles"]
+    assert real_user_files.changes() == []
 
 
 def test_reader_at_160x45_shows_sections_and_facts_and_survives_resizes(
