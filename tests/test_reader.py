@@ -20,7 +20,6 @@ from briefing.screens.reader import ReaderScreen
 from briefing.settings import load_settings
 from briefing.store import parse
 from briefing.widgets.facts import FactsPanel
-from briefing.widgets.section import SectionView
 from tests.conftest import (
     BUNDLED,
     HOSTILE_TEXTS,
@@ -29,6 +28,7 @@ from tests.conftest import (
     multi_document,
     notifications,
 )
+from tests.helpers import focused_section, opened, palette_search, reader, wait_until
 
 WIDE = (160, 45)
 NARROW = (80, 24)
@@ -37,20 +37,6 @@ NARROW = (80, 24)
 @pytest.fixture(scope="module")
 def multi() -> Document:
     return parse(json.dumps(multi_document()))
-
-
-def reader(app: BriefingApp) -> ReaderScreen:
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
-
-
-def opened(app: BriefingApp) -> list[bool]:
-    return [view.expanded for view in reader(app).sections]
-
-
-def focused_section(app: BriefingApp) -> str | None:
-    return app.focused.section.id if isinstance(app.focused, SectionView) else None
 
 
 def facts_shown(app: BriefingApp) -> bool:
@@ -131,19 +117,18 @@ async def test_number_keys_open_and_move(default: Document) -> None:
 async def test_expand_and_collapse_all_return_to_the_top(default: Document) -> None:
     app = make_app(default)
     async with app.run_test(size=NARROW) as pilot:
-        await press(pilot, "4")
-        await press(pilot, "e")
-        await pilot.pause(0.1)
-        assert opened(app) == [True] * 4
         main = app.screen.query_one("#main")
-        assert main.scroll_y == 0
+        await press(pilot, "4")
+        assert main.scroll_y > 0
+        await press(pilot, "e")
+        await wait_until(pilot, lambda: main.scroll_y == 0, "the view back at the top")
+        assert opened(app) == [True] * 4
         assert focused_section(app) == "escalation"
         await press(pilot, "end")
         assert main.scroll_y > 0
         await press(pilot, "c")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: main.scroll_y == 0, "the view back at the top")
         assert opened(app) == [False] * 4
-        assert main.scroll_y == 0
         assert focused_section(app) == "escalation"
 
 
@@ -245,9 +230,9 @@ async def test_choosing_a_fact_opens_its_section(default: Document) -> None:
         assert not facts_shown(app)
         main = app.screen.query_one("#main")
         assert main.scroll_y == min(reader(app).sections[2].virtual_region.y, main.max_scroll_y)
-        assert reader(app).sections[2].has_class("-flash")
-        await pilot.pause(1.8)
-        assert not reader(app).sections[2].has_class("-flash")
+        flashing = reader(app).sections[2]
+        assert flashing.has_class("-flash")
+        await wait_until(pilot, lambda: not flashing.has_class("-flash"), "the flash to end")
 
 
 async def test_facts_are_ordered_by_section_with_status_words(default: Document) -> None:
@@ -372,11 +357,10 @@ async def test_command_palette_opens_a_section(default: Document) -> None:
     app = make_app(default)
     async with app.run_test(size=WIDE) as pilot:
         await press(pilot, "ctrl+p")
-        await pilot.press(*"Section 4")
-        await pilot.pause(0.5)
+        assert await palette_search(pilot, "Section 4") == "Section 4: Where Trump stands"
         await press(pilot, "enter")
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, ReaderScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
+        await wait_until(pilot, lambda: opened(app)[3], "section 4 to open")
         assert opened(app) == [False, False, False, True]
         assert focused_section(app) == "trump"
 
@@ -473,8 +457,7 @@ async def test_hostile_text_shows_literally_and_runs_nothing() -> None:
         assert view.expanded
         await press(pilot, "e", "f", "b")
         await press(pilot, "escape", "question_mark", "escape", "ctrl+p")
-        await pilot.press(*"[/")
-        await pilot.pause(0.3)
+        await palette_search(pilot, "[/")
         await press(pilot, "escape")
         assert app.is_running
 
@@ -533,8 +516,7 @@ async def test_clicking_a_fact_opens_its_section(default: Document) -> None:
         panel = app.screen.query_one(FactsPanel)
         await pilot.pause()
         await pilot.click(panel, offset=(3, 4))  # the second fact: the Odesa strike's dead
-        await pilot.pause(0.2)
-        assert opened(app)[0]
+        await wait_until(pilot, lambda: opened(app)[0], "its section to open")
         assert focused_section(app) == "escalation"
 
 

@@ -8,7 +8,7 @@ import pytest
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from briefing.app import BriefingApp, make_app
 from briefing.records import Document
@@ -18,21 +18,9 @@ from briefing.store import parse
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.section import SectionView
 from tests.conftest import minimal, multi_document
+from tests.helpers import counter, focused_section, reader, wait_until
 
 SIZE = (100, 40)
-
-
-def reader(app: BriefingApp) -> ReaderScreen:
-    assert isinstance(app.screen, ReaderScreen)
-    return app.screen
-
-
-def counter(app: BriefingApp) -> str:
-    return str(reader(app).query_one("#search-count", Static).render())
-
-
-def focused_section(app: BriefingApp) -> str | None:
-    return app.focused.section.id if isinstance(app.focused, SectionView) else None
 
 
 def footer_keys(app: BriefingApp) -> list[str]:
@@ -169,11 +157,11 @@ async def test_one_digit_opens_its_section_after_the_pause(
     app = make_app(sectioned(12))
     async with app.run_test(size=SIZE) as pilot:
         await burst(pilot, "1")
-        for _ in range(200):
-            if focused_section(app) == "s1" and reader(app).sections[0].expanded:
-                break
-            await pilot.pause(0.02)
-        assert focused_section(app) == "s1" and reader(app).sections[0].expanded
+        await wait_until(
+            pilot,
+            lambda: focused_section(app) == "s1" and reader(app).sections[0].expanded,
+            "section 1 to open",
+        )
 
 
 async def test_one_digit_opens_at_once_with_nine_sections_or_fewer(
