@@ -320,15 +320,28 @@ def test_schema_and_loader_agree_on_rejections(breakage: object) -> None:
         parse(json.dumps(data))
 
 
-def test_output_piped_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("command", "first_line"),
+    [
+        ("list", "ID DATE TITLE SECTIONS"),
+        ("summary --all", "First briefing"),
+        ("summary --all --full", "First briefing"),
+        ("", "First briefing"),
+    ],
+)
+def test_output_piped_into_a_closed_pipe_ends_quietly(
+    tmp_path: Path, command: str, first_line: str
+) -> None:
     data = minimal()
-    template = data["briefings"][0]
-    title = "Long title " * 500
-    data["briefings"] = [dict(template, id=f"b-{n}", title=title) for n in range(2000)]
-    path = write_json(tmp_path / "many.json", data)  # `list` prints far more than a pipe holds
-    pipeline = run_into_head(path, "list")
-    assert pipeline.stdout.split() == ["ID", "DATE", "TITLE", "SECTIONS"]
-    assert pipeline.stderr == ""
+    data["briefings"] = [
+        dict(data["briefings"][0], id=f"b-{n}", bottom_line="Long words. " * 40)
+        for n in range(2000)
+    ]
+    data["briefings"][0]["bottom_line"] = "Long words. " * 8000  # the summary of one, too
+    path = write_json(tmp_path / "many.json", data)  # each prints far more than a pipe holds
+    pipeline = run_into_head(path, command)
+    assert pipeline.stderr == "", pipeline.stderr
+    assert pipeline.stdout.endswith("\n") and pipeline.stdout.split() == first_line.split()
 
 
 @pytest.mark.parametrize(

@@ -254,7 +254,7 @@ def test_standard_input_is_limited_too() -> None:
     assert b"larger than the limit of 1 KiB" in result.stderr
 
 
-@pytest.mark.parametrize("depth", [1_000, 1_000_000])
+@pytest.mark.parametrize("depth", [300, 1_000, 100_000, 1_000_000])
 def test_deep_nesting_is_refused_quickly(tmp_path: Path, depth: int) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * depth + "]" * depth)
@@ -264,3 +264,4 @@ def test_deep_nesting_is_refused_quickly(tmp_path: Path, depth: int) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(f"{path}:")
+    assert "invalid JSON: " in result.stderr.splitlines()[0]

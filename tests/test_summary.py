@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,6 @@ from tests.conftest import (
     multi_document,
     run_cli,
     run_in_terminal,
-    run_into_head,
     write_json,
 )
 
@@ -484,39 +482,6 @@ def test_plain_briefing_in_a_pipe_prints_the_text_summary() -> None:
     assert ESCAPE not in piped.stdout
     by_id = run_cli("russia-us-missiles-warning")
     assert by_id.stdout == piped.stdout
-
-
-def test_summary_piped_into_head_ends_quietly(tmp_path: Path) -> None:
-    data = minimal()
-    data["briefings"] = [
-        dict(data["briefings"][0], id=f"b-{n}", bottom_line="Long words. " * 400)
-        for n in range(300)
-    ]
-    path = write_json(tmp_path / "many.json", data)
-    for command in ("summary --all", "summary --all --full", ""):
-        result = run_into_head(path, command)
-        assert result.stderr == "", (command, result.stderr)
-        assert result.stdout == "First briefing\n"
-
-
-def test_summary_does_not_import_textual_or_rich() -> None:
-    code = (
-        "import sys\nfrom briefing.cli import main\n"
-        "main(['summary', '--full'])\nmain(['summary', '--format', 'markdown'])\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
-        "print('BAD', bad, file=sys.stderr) if bad else None\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert "BAD" not in result.stderr
-    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
-    assert "briefing.summary" in imported
-    assert not {name for name in imported if name.split(".")[0] in ("textual", "rich")}
 
 
 def test_hostile_file_through_the_command(hostile_file: Path) -> None:
