@@ -357,7 +357,7 @@ async def test_command_palette_opens_a_section(default: Document) -> None:
     app = make_app(default)
     async with app.run_test(size=WIDE) as pilot:
         await press(pilot, "ctrl+p")
-        assert await palette_search(pilot, "Section 4") == "Section 4: Where Trump stands"
+        assert await palette_search(pilot, "Section 4") == "4  Open section 4: Where Trump stands"
         await press(pilot, "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
         await wait_until(pilot, lambda: opened(app)[3], "section 4 to open")

@@ -18,7 +18,8 @@ from briefing.store import parse
 from briefing.widgets.facts import BADGE_WIDTH, FactsPanel
 from briefing.widgets.section import SectionView
 from tests.conftest import BUNDLED, minimal
-from tests.test_reader_tools import reloading_app, wait_until
+from tests.helpers import wait_until
+from tests.test_reader_tools import reloading_app
 
 
 def drawn(widget: Widget) -> list[str]:

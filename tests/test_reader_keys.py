@@ -231,3 +231,16 @@ async def test_escape_closes_the_narrow_facts_overlay(default: Document) -> None
         await pilot.press("escape")  # nothing left to close: escape does nothing, never quits
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, ReaderScreen)
+
+
+async def test_a_section_opened_straight_after_expand_all_is_in_view(default: Document) -> None:
+    """`e` then `2` in one read: `e`'s return to the top must not undo `2`'s scroll."""
+    app = make_app(default)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await burst(pilot, "e2")
+        view = reader(app).sections[1]
+        main = reader(app).query_one("#main")
+        await wait_until(pilot, lambda: main.scroll_y > 0, "the scroll down to section 2")
+        assert focused_section(app) == "missiles"
+        assert main.scroll_y == min(view.virtual_region.y, main.max_scroll_y)

@@ -311,7 +311,9 @@ class ReaderScreen(Screen[None]):
         for view in self.sections:
             view.expanded = expanded
         self._focus_section(0, scroll=False)
-        self.call_after_refresh(self.query_one("#main", VerticalScroll).scroll_home, animate=False)
+        # At once: a key typed straight after (`e` `2` in one read) scrolls from the top, and a
+        # return to the top deferred to the next refresh would undo its scroll.
+        self.query_one("#main", VerticalScroll).scroll_home(animate=False, immediate=True)
 
     def action_expand_all(self) -> None:
         """Open every section and go back to the top."""

@@ -12,21 +12,22 @@ from textual.widgets import Static
 if TYPE_CHECKING:
     from textual.app import RenderResult
     from textual.css.styles import RulesMap
+    from textual.css.types import TextOverflow
     from textual.strip import Strip
     from textual.style import Style
     from textual.visual import RenderOptions
 
 
-def balanced_width(content: Content, width: int) -> int:
+def balanced_width(content: Content, width: int, overflow: TextOverflow = "fold") -> int:
     """The narrowest width at most ``width`` that wraps ``content`` on no more lines than
     ``width`` does (the number of lines only grows as the width shrinks)."""
-    lines = len(content.wrap(width))
+    lines = len(content.wrap(width, overflow=overflow))
     if lines <= 1:
         return width
     low, high = 1, width
     while low < high:
         middle = (low + high) // 2
-        if len(content.wrap(middle)) <= lines:
+        if len(content.wrap(middle, overflow=overflow)) <= lines:
             high = middle
         else:
             low = middle + 1
@@ -42,20 +43,23 @@ class Balanced(Visual):
     def __str__(self) -> str:
         return self.content.plain
 
-    def lines(self, width: int) -> list[Content]:
-        """The balanced lines at ``width``."""
-        return self.content.wrap(balanced_width(self.content, width))
+    def lines(self, width: int, rules: RulesMap) -> list[Content]:
+        """The balanced lines at ``width`` (a word too long for a line overflowing as the
+        widget's ``text-overflow`` says)."""
+        overflow = rules.get("text_overflow", "fold")
+        return self.content.wrap(balanced_width(self.content, width, overflow), overflow=overflow)
 
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
     ) -> list[Strip]:
-        return Content("\n").join(self.lines(width)).render_strips(width, height, style, options)
+        lines = Content("\n").join(self.lines(width, options.rules))
+        return lines.render_strips(width, height, style, options)
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         return self.content.get_optimal_width(rules, container_width)
 
     def get_height(self, rules: RulesMap, width: int) -> int:
-        return len(self.lines(width))
+        return len(self.lines(width, rules))
 
 
 class BalancedStatic(Static):
