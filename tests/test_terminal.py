@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -134,6 +134,21 @@ def wait_until_ended(pids: list[int], what: str) -> None:
     raise AssertionError(f"{what} still runs: {[pid for pid in pids if running(pid)]}")
 
 
+def reader_command(
+    args: Sequence[str], width: int, height: int, env: dict[str, str], stdin: str | None = None
+) -> str:
+    """The shell command for a pane that runs ``briefing ARGS`` with ``env``, then stays and
+    shows its exit code."""
+    exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
+    program = shlex.join([sys.executable, "-m", "briefing", *args])
+    if stdin is not None:
+        program += f" < {shlex.quote(stdin)}"
+    # A detached pane can start at tmux's default size and be resized a moment later:
+    # start the program only once the pane has the size asked for.
+    wait = f'until [ "$(stty size)" = "{height} {width}" ]; do sleep 0.05; done'
+    return f"{wait}; env {exports} {program}; echo EXITED=$?; exec sleep 120"
+
+
 @pytest.fixture
 def terminal() -> Iterator[Callable[..., Terminal]]:
     """Start ``briefing ARGS`` in tmux; the pane stays after it exits and shows its exit code."""
@@ -155,15 +170,7 @@ def terminal() -> Iterator[Callable[..., Terminal]]:
             "PYTHONPATH": str(ROOT),
             **(env or {}),
         }
-        exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
-        program = shlex.join([sys.executable, "-m", "briefing", *args])
-        if stdin is not None:
-            program += f" < {shlex.quote(stdin)}"
-        # A detached pane can start at tmux's default size and be resized a moment later:
-        # start the program only once the pane has the size asked for.
-        wait = f'until [ "$(stty size)" = "{height} {width}" ]; do sleep 0.05; done'
-        command = f"{wait}; env {exports} {program}; echo EXITED=$?; exec sleep 120"
-        session = Terminal(width, height, command)
+        session = Terminal(width, height, reader_command(args, width, height, env, stdin))
         started.append(session)
         return session
 
