@@ -28,6 +28,7 @@ from briefing import keys
 from briefing.errors import BriefingError
 from briefing.files import NO_SUCH_FILE, signature
 from briefing.library import Library, MemoryLibrary
+from briefing.readable import readable_variables
 from briefing.records import Document
 from briefing.screens.reader import ReaderScreen
 from briefing.settings import (
@@ -158,6 +159,14 @@ class BriefingApp(App[None]):
 
     def _same_source(self, state: State) -> bool:
         return self.source is not None and state.data == str(self.source.resolve())
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, with the colours of text moved to where every letter reads
+        (see :mod:`briefing.readable`)."""
+        variables = super().get_css_variables()
+        variables.update(readable_variables(variables, ansi=self.current_theme.ansi))
+        self.theme_variables = variables
+        return variables
 
     def get_default_screen(self) -> ReaderScreen:
         return self.reader

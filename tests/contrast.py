@@ -295,21 +295,24 @@ class Findings:
     theme: str
     lowest: dict[str, Cell | None] = field(default_factory=dict)
     below: dict[str, list[Cell]] = field(default_factory=dict)
+    text: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, screen: str, cells: Sequence[Cell], minimum: float = AA) -> None:
         readable = list(text_cells(cells))
         self.lowest[screen] = min(readable, key=lambda cell: cell.ratio, default=None)
         self.below[screen] = [cell for cell in readable if cell.ratio < minimum]
+        self.text[screen] = screen_lines(cells)
 
     def failures(self) -> list[str]:
-        """One line per screen that has characters below AA: the worst of them, and how many."""
+        """One line per screen that has characters below AA: the worst of them, how many,
+        and the line of the screen it is on."""
         lines = []
         for screen, cells in self.below.items():
             if cells:
                 worst = min(cells, key=lambda cell: cell.ratio)
                 lines.append(
                     f"{self.theme}, {screen}: {len(cells)} characters below {AA}:1, the "
-                    f"lowest {worst.describe()}"
+                    f"lowest {worst.describe()}, in {self.text[screen][worst.row]!r}"
                 )
         return lines
 

@@ -1,24 +1,46 @@
-"""The measure of readability: WCAG contrast, and the colours of each cell from escape codes.
+"""Every letter readable: the WCAG contrast of what the reader really draws, in every theme.
 
-``python -m tests.contrast`` prints the lowest contrast on each screen, for every built-in
-theme (``--terminal``: the real program in tmux, for six of them).
+The figures come from escape codes, as a terminal gets them: from the real program in tmux
+for six themes (dark and light), and from Textual's own output in-process for every built-in
+theme. ``python -m tests.contrast`` prints them as a table (``--terminal`` for tmux).
 """
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from textual.color import Color
+from textual.theme import BUILTIN_THEMES
 
+from briefing import readable
+from briefing.app import make_app
+from briefing.records import Document
 from tests.contrast import (
     AA,
+    NARROW_SIZE,
+    NARROW_STEPS,
+    STEPS,
+    SURVEY_SIZE,
+    TERMINAL_THEMES,
     Cell,
     contrast,
+    in_theme,
     is_text,
     lowest,
     parse_screen,
+    survey,
+    terminal_survey,
 )
+from tests.test_terminal import Terminal, terminal
 
+__all__ = ["terminal"]  # the fixture, shared with the other terminal tests
+
+in_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+"""For the tests in tmux only: the rest of this file needs no terminal."""
 # --- the measure itself ---------------------------------------------------------------------
 
 
@@ -115,3 +137,84 @@ def test_lowest_finds_the_least_readable_letter_and_skips_decoration() -> None:
     )
     assert found is not None and found.char == "b"
     assert "4.2" in found.describe() and "'b' #787878 on #fafafa" in found.describe()
+
+
+# --- the theme's colours, made readable -------------------------------------------------------
+
+
+@given(colours, colours)
+def test_the_app_and_the_measure_agree_on_contrast(
+    first: tuple[int, int, int], second: tuple[int, int, int]
+) -> None:
+    # Two implementations on purpose: the measure reads any version of the program, those
+    # without briefing.readable too (python -m tests.contrast --root OLD-CHECKOUT).
+    assert readable.contrast(first, second) == pytest.approx(contrast(first, second))
+
+
+@given(colours, st.lists(colours, min_size=1, max_size=4))
+def test_readable_moves_a_colour_only_as_far_as_it_must(
+    rgb: tuple[int, int, int], backgrounds: list[tuple[int, int, int]]
+) -> None:
+    color, under = Color(*rgb), [Color(*bg) for bg in backgrounds]
+    moved = readable.readable(color, under)
+    worst = min(contrast(moved.rgb, bg) for bg in backgrounds)
+    best_possible = max(min(contrast(end, bg) for bg in backgrounds) for end in (BLACK, WHITE))
+    assert worst >= min(readable.TARGET, best_possible) - 0.05
+    if min(contrast(rgb, bg) for bg in backgrounds) >= readable.TARGET:
+        assert moved == color  # what reads already is left alone
+
+
+@given(colours, colours, colours)
+def test_a_quiet_background_lets_its_text_read(
+    shade: tuple[int, int, int], base: tuple[int, int, int], text: tuple[int, int, int]
+) -> None:
+    # ``text`` reads on the screen's background ``base``: a shade moved toward it reads too.
+    text_color = readable.readable(Color(*text), [Color(*base)])
+    quiet = readable.quiet_background(Color(*shade), Color(*base), [text_color])
+    if contrast(text_color.rgb, base) >= readable.TARGET:
+        assert contrast(text_color.rgb, quiet.rgb) >= readable.TARGET - 0.05
+
+
+def test_muted_colours_are_solid_and_read_on_the_reader_s_backgrounds(default: Document) -> None:
+    app = make_app(default)
+    for theme in BUILTIN_THEMES.values():
+        if theme.ansi:
+            continue
+        app.theme = theme.name
+        variables = app.get_css_variables()
+        for name in ("text-muted", "text-disabled", "text-accent", "text-success"):
+            color = Color.parse(variables[name])
+            assert color.a == 1, (theme.name, name)  # resolved the same on any background
+            for background in ("background", "surface", "panel"):
+                ratio = contrast(color.rgb, Color.parse(variables[background]).rgb)
+                assert ratio >= AA, (theme.name, name, background, ratio)
+
+
+# --- in-process: every built-in theme, every screen ------------------------------------------
+
+
+@pytest.mark.parametrize("theme", list(BUILTIN_THEMES))
+async def test_every_letter_reads_in_every_theme(theme: str) -> None:
+    """The overview, an open section, the facts panel (focused, with a fact chosen), a search
+    with its matches, help, the timeline, the sources, the picker, the command palette and
+    notifications, wide; the overview and the facts laid over it, narrow."""
+    wide = await survey(theme, SURVEY_SIZE, STEPS)
+    narrow = await survey(theme, NARROW_SIZE, NARROW_STEPS)
+    problems = wide.failures() + narrow.failures()
+    assert not problems, "\n".join(problems)
+
+
+# --- the real program in tmux ------------------------------------------------------------------
+
+
+@in_tmux
+@pytest.mark.parametrize("theme", TERMINAL_THEMES)
+def test_every_letter_reads_in_a_real_terminal(
+    terminal: Callable[..., Terminal], theme: str
+) -> None:
+    """The overview, an open section, the facts panel and help, as tmux shows them."""
+    term = terminal(width=SURVEY_SIZE[0], height=SURVEY_SIZE[1], env=in_theme(theme))
+    findings = terminal_survey(term, theme)
+    print(theme, {name: f"{cell.ratio:.2f}" for name, cell in findings.lowest.items() if cell})
+    problems = findings.failures()
+    assert not problems, "\n".join(problems)

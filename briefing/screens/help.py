@@ -67,7 +67,10 @@ class HelpScreen(ModalScreen[None]):
         width = max((len(keys) for keys, _ in self.rows), default=0)
         lines = Hanging(
             [
-                (Content.assemble((keys.rjust(width), "bold $accent"), "  "), Content(description))
+                (
+                    Content.assemble((keys.rjust(width), "bold $text-accent"), "  "),
+                    Content(description),
+                )
                 for keys, description in self.rows
             ]
         )  # a description too long for a narrow screen wraps under itself, beside its keys

@@ -20,9 +20,11 @@ from briefing.widgets.bindings import bindings
 def briefing_prompt(entry: Entry, where: str | None = None) -> Content:
     """``2024-11-19  Title``, and where the filter matched inside it; never parsed as markup."""
     date = entry.published.isoformat()
-    prompt = Content(f"{date}  {entry.title}").stylize("dim", 0, len(date))
+    prompt = Content(f"{date}  {entry.title}").stylize("$text-muted", 0, len(date))
     if where:
-        prompt = Content.assemble(prompt, "\n", (f"            found in: {where}", "dim italic"))
+        prompt = Content.assemble(
+            prompt, "\n", (f"            found in: {where}", "$text-muted italic")
+        )
     return prompt
 
 

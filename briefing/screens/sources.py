@@ -37,7 +37,13 @@ class SourcesScreen(ModalScreen[None]):
         parts: list[Content | str | tuple[str, str]] = [(source.name, "bold")]
         if source.note:
             parts += ["\n", Content(source.note)]
-        parts += ["\n", (source.url or "(no address)", "dim underline" if source.url else "dim")]
+        parts += [
+            "\n",
+            (
+                source.url or "(no address)",
+                "$text-muted underline" if source.url else "$text-muted",
+            ),
+        ]
         return Content.assemble(*parts)
 
     def on_mount(self) -> None:

@@ -34,7 +34,7 @@ class TimelineScreen(ModalScreen[str | None]):
             section = self.briefing.section(event.section) if event.section else None
             parts: list[Content | str | tuple[str, str]] = [(event.date, "bold")]
             if section is not None:
-                parts += [("  \u00b7  " + section.title, "dim")]
+                parts += [("  \u00b7  " + section.title, "$text-muted")]
             parts += ["\n", Content(event.event)]
             options.append(Option(Content.assemble(*parts), id=f"event-{index}"))
         yield OptionList(*options, id="timeline")

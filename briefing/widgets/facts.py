@@ -15,11 +15,17 @@ from briefing.widgets.hanging import Hanging
 from briefing.widgets.highlight import Marker, plain, same
 
 STATUS_STYLE = {
-    "confirmed": "bold $text-success on $success-muted",
-    "reported": "bold $text-primary on $primary-muted",
-    "unverified": "bold $text-warning on $warning-muted",
-    "claim": "bold $text-secondary on $secondary-muted",
+    status: f"bold reverse ${color}-muted on $text-{color}"
+    for status, color in [
+        ("confirmed", "success"),
+        ("reported", "primary"),
+        ("unverified", "warning"),
+        ("claim", "secondary"),
+    ]
 }
+"""Each status's badge: the colour's text on its shade, written reversed (the shade as the
+text colour, on the text colour) so that, in ANSI themes, where both are the terminal's own
+colours, the badge is the terminal's foreground and background swapped."""
 
 BADGE_WIDTH = max(len(status) for status in STATUS_STYLE)
 
@@ -31,7 +37,9 @@ def fact_prompt(fact: KeyFact, index: int, mark: Marker = plain) -> Hanging:
         (f" {fact.status.upper():<{BADGE_WIDTH}} ", STATUS_STYLE[fact.status]), " "
     )
     value = mark(("fact", index, "value"), fact.value).stylize("bold")
-    return Hanging([(badge, value)], mark(("fact", index, "label"), fact.label).stylize("dim"))
+    return Hanging(
+        [(badge, value)], mark(("fact", index, "label"), fact.label).stylize("$text-muted")
+    )
 
 
 class FactsPanel(OptionList):

@@ -8,8 +8,11 @@ from textual.content import Content
 
 from briefing.search import Hit, Key, spans
 
-MATCH_STYLE = "bold $text on $warning-muted"
-CURRENT_STYLE = "bold $background on $warning"
+MATCH_STYLE = "bold $foreground on $warning-muted"
+"""Every match: bold (which shows without colour too), on the warning colour's shade."""
+CURRENT_STYLE = "bold reverse $text-warning"
+"""The current match: reversed, the background it is on as text on the warning colour that
+reads there."""
 
 Marker = Callable[[Key, str], Content]
 """Turns a field's text into content, given the field's search key."""

@@ -110,13 +110,18 @@ class SectionView(Widget, can_focus=True):
     @property
     def summary_content(self) -> Content:
         """The one-line summary (with search highlights)."""
+        # Partial: the colour without a background, so that the section's own background
+        # (focused, flashed) shows through. It must then be a solid colour, not a blend that
+        # needs the background (see briefing.readable: $text-muted is one).
         style = self.get_visual_style("section--summary", partial=True)
         return self._mark(self._key("summary"), self.section.summary).stylize_before(style)
 
     def _quote(self, index: int, quote: Quote) -> Content:
         attribution = ", ".join(part for part in (quote.speaker, quote.role, quote.date) if part)
         text = self._mark(self._key("quote", index), quote.text).stylize("italic")
-        return Content.assemble("\u201c", text, "\u201d\n", (f"\u2014 {attribution}", "dim"))
+        return Content.assemble(
+            "\u201c", text, "\u201d\n", (f"\u2014 {attribution}", "$text-muted")
+        )
 
     def _parts(self) -> list[tuple[Key, Content]]:
         """The body's parts in order, each with its search key: paragraphs, then quotes."""
