@@ -19,6 +19,8 @@ from textual.theme import BUILTIN_THEMES
 from briefing import readable
 from briefing.app import make_app
 from briefing.records import Document
+from briefing.search import Field, Hit
+from briefing.widgets.highlight import marker
 from tests.contrast import (
     AA,
     NARROW_SIZE,
@@ -32,6 +34,8 @@ from tests.contrast import (
     is_text,
     lowest,
     parse_screen,
+    rendered,
+    screen_lines,
     survey,
     terminal_survey,
 )
@@ -218,3 +222,42 @@ def test_every_letter_reads_in_a_real_terminal(
     print(theme, {name: f"{cell.ratio:.2f}" for name, cell in findings.lowest.items() if cell})
     problems = findings.failures()
     assert not problems, "\n".join(problems)
+
+
+# --- nothing carried by colour alone ------------------------------------------------------------
+
+
+def shown_lines(app: object) -> list[str]:
+    return screen_lines(parse_screen(rendered(app)))
+
+
+def line_with(lines: list[str], text: str) -> str:
+    return next(line for line in lines if text in line)
+
+
+async def test_focus_shows_in_shapes_not_colours_alone(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=SURVEY_SIZE) as pilot:
+        await pilot.pause()
+        lines = shown_lines(app)
+        assert "▌ ▸ 1. Moscow" in line_with(lines, "▸ 1. Moscow")
+        assert "▏ ▸ 2. The missile" in line_with(lines, "▸ 2. The missile")
+        assert "╭─ Key facts" in line_with(lines, "Key facts")
+        await pilot.press("down")
+        await pilot.pause()
+        lines = shown_lines(app)
+        assert "▏ ▸ 1. Moscow" in line_with(lines, "▸ 1. Moscow")
+        assert "▌ ▸ 2. The missile" in line_with(lines, "▸ 2. The missile")
+        await pilot.press("tab")
+        await pilot.pause()
+        assert "┏━ Key facts" in line_with(shown_lines(app), "Key facts")
+
+
+def test_the_current_match_is_underlined_the_others_not() -> None:
+    text = "Kursk, then Kursk again"
+    field = Field(("bottom_line",), None, text)
+    current = Hit(field, 12, 17)
+    content = marker("kursk", current)(field.key, text)
+    styles = {(span.start, span.end): str(span.style) for span in content.spans}
+    assert "underline" in styles[(12, 17)]
+    assert "underline" not in styles[(0, 5)] and "bold" in styles[(0, 5)]

@@ -10,9 +10,9 @@ from briefing.search import Hit, Key, spans
 
 MATCH_STYLE = "bold $foreground on $warning-muted"
 """Every match: bold (which shows without colour too), on the warning colour's shade."""
-CURRENT_STYLE = "bold reverse $text-warning"
-"""The current match: reversed, the background it is on as text on the warning colour that
-reads there."""
+CURRENT_STYLE = "bold underline reverse $text-warning"
+"""The current match: reversed (the background it is on, as text on the warning colour that
+reads there) and underlined, so that it stands out from the others without colour too."""
 
 Marker = Callable[[Key, str], Content]
 """Turns a field's text into content, given the field's search key."""
