@@ -60,11 +60,12 @@ class Terminal:
         self._tmux("resize-window", "-t", "t", "-x", str(width), "-y", str(height))
 
     def wait_for_size(self, width: int, height: int) -> str:
-        """Wait until the reader has drawn itself at this size: its footer on the last row."""
+        """Wait until the reader has drawn itself at this size: its footer on the last row
+        (with the help key, which the footer keeps longest: at 20 columns it is all but alone)."""
 
         def footer_at_the_bottom(screen: str) -> bool:
             rows = screen.splitlines()
-            return len(rows) == height and "^p palette" in rows[-1]
+            return len(rows) == height and "Help" in rows[-1]
 
         return self.wait_for(footer_at_the_bottom, f"the reader drawn at {width}x{height}")
 

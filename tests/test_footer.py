@@ -1,0 +1,92 @@
+"""The footer: whole keys only, help and quit kept longest, rebuilt only when its keys change."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from briefing.app import make_app
+from briefing.records import Document
+from briefing.widgets.footer import QuietFooter
+from tests.contrast import in_theme
+from tests.test_terminal import Terminal, terminal
+
+__all__ = ["terminal"]  # the fixture, shared with the other terminal tests
+
+FOOTER_ITEMS = [
+    "⏎ Open/close",
+    "e Expand",
+    "c Collapse",
+    "f Facts",
+    "/ Search",
+    "t Timeline",
+    "? Help",
+    "q Quit",
+]
+"""Every key the reader's footer may show on the overview, in their order."""
+
+
+def footer_items(line: str) -> list[str]:
+    """The keys a footer line shows, each whole: anything else (a cut label, a stray
+    character) fails the test."""
+    keys, separator, palette = line.rstrip().partition("▏")
+    assert separator and palette == "^p palette", f"the palette key is not whole: {line!r}"
+    shown: list[str] = []
+    rest = keys.strip()
+    for item in FOOTER_ITEMS:
+        if rest.startswith(item):
+            shown.append(item)
+            rest = rest[len(item) :].lstrip()
+    assert not rest, f"part of a key in the footer: {rest!r} in {line!r}"
+    return shown
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@pytest.mark.parametrize("size", [(40, 12), (60, 20), (80, 24)], ids=["40x12", "60x20", "80x24"])
+def test_the_footer_shows_whole_keys_help_and_quit_first(
+    terminal: Callable[..., Terminal], size: tuple[int, int]
+) -> None:
+    width, height = size
+    term = terminal(width=width, height=height, env=in_theme("textual-dark"))
+    line = term.wait_for_text("^p palette").splitlines()[height - 1]
+    print(f"{width}x{height}: {line!r}")
+    assert len(line.rstrip()) == width, f"the palette key leaves the last column: {line!r}"
+    shown = footer_items(line)
+    assert {"? Help", "q Quit"} <= set(shown), line
+    assert shown == [item for item in FOOTER_ITEMS if item in shown]  # in their order
+
+
+def shown_keys(app: object) -> list[FooterKey]:
+    footer = app.screen.query_one(QuietFooter)  # type: ignore[attr-defined]
+    return [key for key in footer.query(FooterKey) if key.display]
+
+
+async def test_keys_that_do_not_fit_are_dropped_whole_the_app_s_last(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        every = list(app.screen.query(FooterKey))
+        assert len(shown_keys(app)) == len(every)  # room for all of them
+        for width in (80, 60, 40, 30, 120):
+            await pilot.resize_terminal(width, 30)
+            await pilot.pause()
+            shown = shown_keys(app)
+            descriptions = [key.description for key in shown]
+            assert {"Help", "Quit"} <= set(descriptions), (width, descriptions)
+            palette = next(key for key in shown if key.has_class("-command-palette"))
+            for key in shown:
+                if key is not palette:  # nothing under the palette key or past the edge
+                    assert key.region.right <= palette.region.x, (width, key.description)
+            assert palette.region.right == width
+            assert list(app.screen.query(FooterKey)) == every  # shown or hidden, not rebuilt
+        assert len(shown_keys(app)) == len(every)
+
+
+async def test_the_palette_key_goes_before_help_and_quit(default: Document) -> None:
+    app = make_app(default)
+    async with app.run_test(size=(24, 12)) as pilot:
+        await pilot.pause()
+        assert [key.description for key in shown_keys(app)] == ["Help", "Quit"]
