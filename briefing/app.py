@@ -28,7 +28,6 @@ from briefing import keys
 from briefing.errors import BriefingError
 from briefing.files import NO_SUCH_FILE, signature
 from briefing.library import Library, MemoryLibrary
-from briefing.readable import readable_variables
 from briefing.records import Document
 from briefing.screens.reader import ReaderScreen
 from briefing.settings import (
@@ -40,6 +39,7 @@ from briefing.settings import (
     save_state,
 )
 from briefing.widgets.bindings import bindings
+from briefing.widgets.readable import readable_variables
 
 _EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
@@ -162,7 +162,7 @@ class BriefingApp(App[None]):
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, with the colours of text moved to where every letter reads
-        (see :mod:`briefing.readable`)."""
+        (see :mod:`briefing.widgets.readable`)."""
         variables = super().get_css_variables()
         variables.update(readable_variables(variables, ansi=self.current_theme.ansi))
         self.theme_variables = variables

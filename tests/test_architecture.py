@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -16,10 +17,16 @@ DATA_LAYER = [
     "briefing.records",
     "briefing.library",
     "briefing.index",
+    "briefing.settings",
 ]
 PLAIN_OUTPUT = [
     "briefing.listing", "briefing.cells", "briefing.summary", "briefing.search", "briefing.keys"
 ]  # fmt: skip
+TUI_LAYER = {"briefing.app", "briefing.commands", "briefing.serve", "briefing.screens",
+             "briefing.widgets"}  # fmt: skip
+"""What may import Textual: the app, its palette commands, the server and the screens and
+widgets (packages: everything in them)."""
+
 READ_PATH = ["briefing.files", "briefing.records", "briefing.library", "briefing.index"]
 """What reads briefings from the index: every command's path, so nothing slow to import."""
 
@@ -37,6 +44,18 @@ def test_data_and_plain_output_layers_import_neither_textual_nor_rich(module: st
     modules = imported_after(f"import {module}")
     assert module in modules
     assert not {m for m in modules if m.split(".")[0] in ("textual", "rich")}
+
+
+def test_every_module_outside_the_tui_layer_is_tested_for_its_imports() -> None:
+    """A new module is data or plain output (and tested as such) unless it joins the TUI."""
+    package = Path(__file__).resolve().parent.parent / "briefing"
+    modules = {
+        "briefing." + ".".join(path.relative_to(package).with_suffix("").parts)
+        for path in package.rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py")
+    }
+    outside = {m for m in modules if not any(m == t or m.startswith(t + ".") for t in TUI_LAYER)}
+    assert outside - {"briefing.cli"} == set(DATA_LAYER + PLAIN_OUTPUT)
 
 
 @pytest.mark.parametrize("module", READ_PATH)

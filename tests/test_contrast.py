@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from textual.color import Color
 from textual.theme import BUILTIN_THEMES
 
-from briefing import readable
 from briefing.app import make_app
 from briefing.records import Document
 from briefing.search import Field, Hit
+from briefing.widgets import readable
 from briefing.widgets.highlight import marker
 from tests.contrast import (
     AA,
@@ -151,7 +151,7 @@ def test_the_app_and_the_measure_agree_on_contrast(
     first: tuple[int, int, int], second: tuple[int, int, int]
 ) -> None:
     # Two implementations on purpose: the measure reads any version of the program, those
-    # without briefing.readable too (python -m tests.contrast --root OLD-CHECKOUT).
+    # without briefing.widgets.readable too (python -m tests.contrast --root OLD-CHECKOUT).
     assert readable.contrast(first, second) == pytest.approx(contrast(first, second))
 
 

@@ -112,7 +112,7 @@ class SectionView(Widget, can_focus=True):
         """The one-line summary (with search highlights)."""
         # Partial: the colour without a background, so that the section's own background
         # (focused, flashed) shows through. It must then be a solid colour, not a blend that
-        # needs the background (see briefing.readable: $text-muted is one).
+        # needs the background (see briefing.widgets.readable: $text-muted is one).
         style = self.get_visual_style("section--summary", partial=True)
         return self._mark(self._key("summary"), self.section.summary).stylize_before(style)
 
