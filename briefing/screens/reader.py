@@ -650,13 +650,3 @@ class ReaderScreen(Screen[None]):
     def open_section_by_id(self, section_id: str) -> None:
         """Open a section and move to it (for the command palette)."""
         self.action_open_section(self._section_index(section_id) + 1)
-
-    def iter_commands(self) -> Iterator[tuple[str, str]]:
-        """Plain names of this screen's commands for the palette, with the action to run."""
-        yield "Expand all sections", "expand_all"
-        yield "Collapse all sections", "collapse_all"
-        yield "Show or hide the key facts", "toggle_facts"
-        yield "Search this briefing", "start_search"
-        yield "Timeline", "timeline"
-        yield "Sources", "sources"
-        yield "Copy the summary to the clipboard", "copy_summary"
