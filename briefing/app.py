@@ -41,7 +41,9 @@ from briefing.settings import (
 from briefing.widgets.bindings import bindings
 from briefing.widgets.readable import readable_variables
 
-_EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+_EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT)
+"""The signals that end the reader cleanly, the terminal restored, with the exit status a
+signal gives (128 + its number): SIGQUIT too, without the core dump of its default action."""
 
 EXIT_GRACE_SECONDS = 3.0
 """How long a signalled exit may take before the process ends regardless."""
@@ -197,7 +199,8 @@ class BriefingApp(App[None]):
     # --- leaving --------------------------------------------------------------------------
 
     def _exit_on_signal(self, signum: int) -> None:
-        """SIGTERM, SIGINT or a closed terminal: leave cleanly, with the terminal restored.
+        """SIGTERM, SIGINT, SIGQUIT or a closed terminal: leave cleanly, with the terminal
+        restored, and the exit status of the signal.
 
         When the terminal itself is gone, Textual can block for ever writing to it while it
         shuts down; a watchdog ends the process if the clean exit has not within a few seconds.
