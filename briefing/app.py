@@ -12,6 +12,7 @@ import dataclasses
 import gc
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -100,6 +101,10 @@ class BriefingApp(App[None]):
         self._signature = signature(source) if source else None
         self._reload_failed = False
         self._frozen = False
+        self._suspended = False
+        """Whether SIGTSTP gave the terminal back and SIGCONT has not taken it again yet."""
+        self._leaving = False
+        """Whether a signal has asked the reader to end."""
         self.exit_warning: str | None = None
         """A problem met while closing (saving the reading state), for the CLI to print."""
 
@@ -183,6 +188,11 @@ class BriefingApp(App[None]):
             loop = asyncio.get_running_loop()
             for signum in _EXIT_SIGNALS:
                 loop.add_signal_handler(signum, self._exit_on_signal, signum)
+            if self._driver is not None and self._driver.can_suspend:
+                # In place of the driver's own handlers, which take the terminal again on
+                # SIGCONT without drawing anything on it, even in the background.
+                loop.add_signal_handler(signal.SIGTSTP, self._stop_on_signal)
+                loop.add_signal_handler(signal.SIGCONT, self._continue_on_signal)
 
     def _freeze_start_up(self) -> None:
         """Once the first screen is drawn, leave everything made so far (Textual, the widgets,
@@ -204,12 +214,93 @@ class BriefingApp(App[None]):
 
         When the terminal itself is gone, Textual can block for ever writing to it while it
         shuts down; a watchdog ends the process if the clean exit has not within a few seconds.
+        A reader stopped by ctrl+z has given the terminal back already, perhaps to a shell that
+        uses it now (`kill %1`): it ends at once, touching nothing of the terminal.
         """
+        self._leaving = True
+        code = 128 + signum
         self.remember_state()
-        watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(128 + signum,))
+        if self._suspended:
+            if self.exit_warning:
+                print(f"briefing: {self.exit_warning}", file=sys.__stderr__)
+            os._exit(code)
+        # A reader ended in the background (stopped by a SIGSTOP, which it cannot catch, then
+        # `bg`) must not stop again on SIGTTOU while it sets the terminal's modes back.
+        signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+        watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(code,))
         watchdog.daemon = True
         watchdog.start()
-        self.exit(return_code=128 + signum)
+        self.exit(return_code=code)
+
+    # --- suspending -----------------------------------------------------------------------
+
+    def action_suspend_process(self) -> None:
+        """Suspend to the shell, as ctrl+z does in vim or less; ``fg`` brings the reader back.
+        Where nothing could bring it back, a notification says why instead."""
+        problem = self._cannot_suspend()
+        if problem is not None:
+            self.notify(problem, title="Not suspended", severity="warning", markup=False)
+            return
+        # What the terminal does with ctrl+z when it handles the key itself: SIGTSTP to the
+        # whole foreground group, so that a wrapper (`uv run`) stops too and the shell sees its
+        # job stop. The reader's own handler gives the terminal back, then stops.
+        os.killpg(os.getpgrp(), signal.SIGTSTP)
+
+    def _cannot_suspend(self) -> str | None:
+        """Why the reader cannot be suspended here (``None``: it can)."""
+        if sys.platform == "win32":
+            return "Suspending to the shell is not available on Windows."
+        driver = self._driver
+        if driver is not None and driver.is_web:
+            return "A reader in a browser tab has no shell to be suspended to."
+        if driver is None or not driver.can_suspend or self.is_headless:
+            return "This reader has no terminal to give back to a shell."
+        if not _job_control():
+            return (
+                "The reader was not started from a shell with job control, so nothing could "
+                f"bring it back (fg): quit with {self.key_shown('app.quit')} instead."
+            )
+        return None
+
+    def _stop_on_signal(self) -> None:
+        """SIGTSTP (ctrl+z, or sent from outside): give the terminal back as it was before the
+        reader started (the main screen, no mouse reporting, the cursor shown, its own modes),
+        then stop until SIGCONT."""
+        assert self._driver is not None
+        if self._leaving:
+            return  # ending already
+        if not self._suspended:
+            self._suspended = True
+            self.app_suspend_signal.publish(self)
+            self._driver.suspend_application_mode()
+        os.kill(os.getpid(), signal.SIGSTOP)
+
+    def _continue_on_signal(self) -> None:
+        """SIGCONT: decided once the signals that arrived with it are handled.
+
+        The signals sent to a stopped process wait, and come with the SIGCONT that continues it
+        (`kill %1` sends SIGTERM then SIGCONT), but SIGCONT is handled first: deciding at once
+        would stop the reader again before its SIGTERM could end it."""
+        asyncio.get_running_loop().call_soon(self._continued)
+
+    def _continued(self) -> None:
+        """In the foreground again (``fg``): take the terminal back and draw all of it;
+        continued in the background (``bg``): stop again until ``fg``; asked to end: nothing.
+
+        A SIGCONT after a SIGSTOP, which cannot be caught, finds the terminal as the reader
+        left it, but the shell may have written over it: that too is drawn again."""
+        if self._leaving:
+            return  # a signal that ends the reader came with it: nothing to draw for
+        if not _in_foreground():
+            if self._suspended:
+                os.kill(os.getpid(), signal.SIGSTOP)
+            return
+        if self._suspended:
+            assert self._driver is not None
+            self._suspended = False
+            self._driver.resume_application_mode()
+            self.app_resume_signal.publish(self)
+        self.refresh(layout=True)
 
     async def action_quit(self) -> None:
         """Quit, remembering the briefing and the sections that were open."""
@@ -304,6 +395,41 @@ class BriefingApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(help_rows(self.screen)))
+
+
+def _terminal() -> int | None:
+    """The file descriptor of the reader's terminal (its standard input, as Textual reads)."""
+    try:
+        return sys.__stdin__.fileno() if sys.__stdin__ is not None else None
+    except (OSError, ValueError):
+        return None
+
+
+def _in_foreground() -> bool:
+    """Whether the reader's process group has its terminal (what `fg` gives it)."""
+    fd = _terminal()
+    try:
+        return fd is None or os.tcgetpgrp(fd) == os.getpgrp()
+    except OSError:
+        return True
+
+
+def _job_control() -> bool:
+    """Whether a shell with job control started the reader, so that one takes the terminal
+    back when the reader stops and gives it back on `fg`.
+
+    Such a shell runs each job in a process group of its own, in the terminal's foreground.
+    Without one (the reader run by `sh -c`, straight from a terminal, tmux or `setsid`), the
+    reader shares the group of its session's leader, and stopped, nothing would continue it.
+    """
+    fd = _terminal()
+    if fd is None:
+        return False
+    try:
+        group = os.getpgrp()
+        return group != os.getsid(0) and os.tcgetpgrp(fd) == group
+    except OSError:
+        return False
 
 
 def make_app(
