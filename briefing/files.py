@@ -6,6 +6,7 @@ Standard library only: every command passes through here, and the ones that read
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -36,6 +37,30 @@ _BOM = b"\xef\xbb\xbf"
 NO_SUCH_FILE = "no such file"
 """The problem reported for a data file that does not exist (the reader says it is gone)."""
 
+_NONBLOCK: int = getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once, not when a writer comes
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | _NONBLOCK
+    | getattr(os, "O_NOCTTY", 0)  # a terminal device never becomes ours
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+class NotRegularFile(OSError):
+    """The path names a FIFO, a device or a socket: nothing to read a file from."""
+
+
+class FileTooLarge(OSError):
+    """The file is larger than the limit it is read with."""
+
 
 def bundled_data_path() -> Path:
     """The default data file: inside the installed package, or at the top of a source checkout."""
@@ -48,6 +73,44 @@ def data_path(explicit: str | None = None) -> Path:
     """The file to read: the one given, else ``$BRIEFING_DATA``, else the bundled one."""
     chosen = explicit or os.environ.get(DATA_ENV)
     return Path(chosen) if chosen else bundled_data_path()
+
+
+def read_regular(path: str | Path, limit: int) -> bytes:
+    """The bytes of the regular file at ``path`` (symbolic links followed), at most ``limit``.
+
+    Nothing else is read, nor waited for: a FIFO, a device or a socket raises
+    :class:`NotRegularFile` (a directory, ``IsADirectoryError``) before a byte is read, and the
+    file is opened without blocking, so a FIFO put in its place meanwhile cannot hang the open
+    either: what was opened is checked again. A file over ``limit`` raises
+    :class:`FileTooLarge`; the rest is ``OSError`` as it comes (no such file, permission, a
+    loop of links)."""
+    _refuse_unless_regular(Path(path).stat().st_mode, path)  # a socket cannot even be opened
+    descriptor = os.open(path, _OPEN_FLAGS)
+    try:
+        info = os.fstat(descriptor)
+        _refuse_unless_regular(info.st_mode, path)
+        if info.st_size > limit:
+            raise FileTooLarge(f"larger than the limit of {_human(limit)}")
+        if _NONBLOCK:  # reads of a regular file then wait for the disk, as they should
+            os.set_blocking(descriptor, True)
+        stream = os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with stream:
+        raw = stream.read(limit + 1)  # a file that grows meanwhile is still bounded
+    if len(raw) > limit:
+        raise FileTooLarge(f"larger than the limit of {_human(limit)}")
+    return raw
+
+
+def _refuse_unless_regular(mode: int, path: str | Path) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    kind = next((name for test, name in _KINDS if test(mode)), "something else")
+    raise NotRegularFile(f"not a regular file ({kind})")
 
 
 def signature(path: str | Path) -> tuple[int, int, int, bool] | None:
@@ -92,13 +155,15 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
     limit = size_limit() if max_bytes is None else max_bytes
     try:
         if str(path) == STDIN:
-            raw = sys.stdin.buffer.read(limit + 1)
-            size = len(raw)
+            raw = sys.stdin.buffer.read(limit + 1)  # a pipe is what standard input should be
+            if len(raw) > limit:
+                raise FileTooLarge
         else:
-            with Path(path).open("rb") as stream:
-                size = os.fstat(stream.fileno()).st_size
-                raw = b"" if size > limit else stream.read(limit + 1)
-                size = max(size, len(raw))
+            raw = read_regular(path, limit)
+    except FileTooLarge:
+        raise too_large(name, limit) from None
+    except NotRegularFile as error:
+        raise BriefingError.single(name, str(error)) from None
     except FileNotFoundError:
         raise BriefingError.single(name, NO_SUCH_FILE) from None
     except IsADirectoryError:
@@ -107,8 +172,6 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
         raise BriefingError.single(name, "permission denied: cannot read it") from None
     except OSError as error:
         raise BriefingError.single(name, f"cannot read it: {error.strerror or error}") from None
-    if size > limit:
-        raise too_large(name, limit)
     raw = raw.removeprefix(_BOM)
     try:
         text = raw.decode("utf-8")

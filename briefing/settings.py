@@ -3,8 +3,9 @@ sections).
 
 Each is a small JSON file: settings in the user's config folder, reading state in the state
 folder. Saving is atomic (a temporary file in the same folder, then a rename), so a crash never
-leaves half a file. A missing file means defaults; a corrupt or unreadable one is ignored with a
-warning, and so is a folder that cannot be written: none of this is ever worth a crash.
+leaves half a file. A missing file means defaults; a corrupt or unreadable one (a FIFO or a
+device in its place included: never waited for) is ignored with a warning, and so is a folder
+that cannot be written: none of this is ever worth a crash.
 No Textual here; the app calls these functions.
 """
 
@@ -17,10 +18,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefing.files import user_folder
+from briefing.files import read_regular, user_folder
 
 SETTINGS_FILE = "settings.json"
 STATE_FILE = "state.json"
+
+MAX_SAVED_BYTES = 1024**2
+"""The largest settings or state file read: both are a few hundred bytes when this program
+writes them."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,8 @@ def save_state(path: Path, state: State) -> str | None:
 
 
 def _load_object(path: Path, what: str) -> tuple[dict[str, Any], str | None]:
-    try:
-        raw = path.read_text(encoding="utf-8")
+    try:  # a FIFO or a device in its place is refused, never waited for or read without end
+        raw = read_regular(path, MAX_SAVED_BYTES).decode("utf-8")
     except (FileNotFoundError, NotADirectoryError):
         return {}, None
     except (OSError, UnicodeDecodeError) as error:
