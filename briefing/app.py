@@ -27,7 +27,7 @@ from textual.widgets import Input
 
 from briefing import keys
 from briefing.errors import BriefingError
-from briefing.files import NO_SUCH_FILE, signature
+from briefing.files import NO_SUCH_FILE, real_path, signature
 from briefing.library import Library, MemoryLibrary
 from briefing.records import Document
 from briefing.screens.reader import ReaderScreen
@@ -165,7 +165,7 @@ class BriefingApp(App[None]):
         return state
 
     def _same_source(self, state: State) -> bool:
-        return self.source is not None and state.data == str(self.source.resolve())
+        return self.source is not None and state.data == str(real_path(self.source))
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, with the colours of text moved to where every letter reads
@@ -321,7 +321,7 @@ class BriefingApp(App[None]):
             return
         reader = self.reader
         state = State(
-            data=str(self.source.resolve()),
+            data=str(real_path(self.source)),  # a loop of links in its place too
             briefing=reader.briefing.id,
             open_sections=[view.section.id for view in reader.sections if view.expanded],
         )

@@ -37,6 +37,9 @@ _BOM = b"\xef\xbb\xbf"
 NO_SUCH_FILE = "no such file"
 """The problem reported for a data file that does not exist (the reader says it is gone)."""
 
+LINK_LOOP = "its symbolic links loop back on themselves (or nest too deep): they lead to no file"
+"""The problem reported for a path whose symbolic links never reach a file."""
+
 _NONBLOCK: int = getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once, not when a writer comes
 _OPEN_FLAGS = (
     os.O_RDONLY
@@ -73,6 +76,16 @@ def data_path(explicit: str | None = None) -> Path:
     """The file to read: the one given, else ``$BRIEFING_DATA``, else the bundled one."""
     chosen = explicit or os.environ.get(DATA_ENV)
     return Path(chosen) if chosen else bundled_data_path()
+
+
+def real_path(path: str | Path) -> Path:
+    """The absolute path of ``path`` with its symbolic links followed, as :meth:`Path.resolve`
+    gives it, but never an error: where the links loop (``resolve()`` raises ``RuntimeError``
+    on Python 3.11 and 3.12), they are followed as far as they go."""
+    try:
+        return Path(os.path.realpath(path))  # resolve() less its check for a loop
+    except OSError:  # a relative path whose working folder has gone
+        return Path(path)
 
 
 def read_regular(path: str | Path, limit: int) -> bytes:
@@ -171,6 +184,8 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
     except PermissionError:
         raise BriefingError.single(name, "permission denied: cannot read it") from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise BriefingError.single(name, LINK_LOOP) from None
         raise BriefingError.single(name, f"cannot read it: {error.strerror or error}") from None
     raw = raw.removeprefix(_BOM)
     try:

@@ -34,7 +34,15 @@ from typing import TYPE_CHECKING, Any
 
 from briefing import __version__
 from briefing.errors import BriefingError
-from briefing.files import STDIN, display_name, read_text, size_limit, too_large, user_folder
+from briefing.files import (
+    STDIN,
+    display_name,
+    read_text,
+    real_path,
+    size_limit,
+    too_large,
+    user_folder,
+)
 from briefing.library import Entry, Library, MemoryLibrary
 from briefing.records import Briefing, scrub
 from briefing.search import fold_query, folded_body
@@ -87,7 +95,7 @@ def index_path(data: Path, folder: Path) -> Path:
     index records too: two paths with the same name only take turns, never mix)."""
     import zlib  # hashlib would cost more to import than the rest of this module
 
-    name = os.fsencode(data.resolve())
+    name = os.fsencode(real_path(data))
     return folder / f"index-{zlib.crc32(name):08x}{zlib.adler32(name):08x}.sqlite3"
 
 
@@ -152,7 +160,7 @@ def build(path: str | Path, index: Path, max_bytes: int | None = None) -> Librar
     meta = {
         "format": INDEX_FORMAT,
         "version": __version__,
-        "path": str(Path(path).resolve()),
+        "path": str(real_path(path)),
         "key": json.dumps(_key(after)),
         "digest": _digest(text),
         "racy": int(racy),
@@ -234,7 +242,7 @@ class IndexedLibrary(Library):
                 and db.execute("SELECT count(*) FROM entries").fetchone()[0] == meta["count"]
                 and meta.get("format") == INDEX_FORMAT
                 and meta.get("version") == __version__
-                and meta.get("path") == str(path.resolve())
+                and meta.get("path") == str(real_path(path))
                 and tuple(json.loads(meta["key"])) == _key(info)
                 and (not meta["racy"] or _still_same(path, meta["digest"], info))
             )

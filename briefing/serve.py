@@ -13,6 +13,8 @@ import shlex
 import sys
 from pathlib import Path
 
+from briefing.files import real_path
+
 INSTALL_HINT = "briefing serve needs textual-serve: pip install 'briefing[serve]'"
 
 NO_AUTH_WARNING = (
@@ -24,7 +26,7 @@ NO_AUTH_WARNING = (
 def reader_command(data: Path, briefing_id: str | None, max_size: int | None = None) -> str:
     """The shell command textual-serve runs for each tab: this Python, this package, the
     reader on ``data``; every argument quoted."""
-    args = [sys.executable, "-m", "briefing", "--data", str(data.resolve())]
+    args = [sys.executable, "-m", "briefing", "--data", str(real_path(data))]
     if max_size is not None:
         args += ["--max-size", str(max_size)]
     args.append("read")  # the reader itself, even if the id looks like a command's name

@@ -1,6 +1,6 @@
-"""Files that are not regular files (a FIFO, a device, a socket) as the data file, as
-settings.json or state.json, and in place of the data file while the reader runs: refused at
-once with one line naming the file, never waited for, never read without end.
+"""Files that are not regular files (a FIFO, a device, a socket, a loop of symbolic links) as
+the data file, as settings.json or state.json, and in place of the data file while the reader
+runs: refused at once with one line naming the file, never waited for, never read without end.
 
 A test that finds a FIFO opened blocking would hang: each FIFO is unblocked when its test ends
 (:func:`unblocked`), so that a failing run fails instead of hanging the test session.
@@ -21,16 +21,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from briefing import serve
 from briefing.errors import BriefingError
 from briefing.files import (
+    LINK_LOOP,
     FileTooLarge,
     NotRegularFile,
     read_regular,
     read_text,
+    real_path,
 )
+from briefing.index import index_path
 from briefing.settings import load_settings, load_state
-from tests.conftest import BUNDLED, minimal, notifications, run_cli, write_json
-from tests.helpers import opened, wait_until
+from tests.conftest import BUNDLED, minimal, multi_document, notifications, run_cli, write_json
+from tests.helpers import opened, reader, wait_until
 from tests.test_reader_tools import SIZE, reloading_app
 from tests.test_terminal import Terminal, terminal
 
@@ -63,6 +67,12 @@ def make_socket(path: Path) -> Path:
     return path
 
 
+def make_loop(path: Path) -> Path:
+    path.unlink(missing_ok=True)
+    path.symlink_to(path.name)  # itself
+    return path
+
+
 # --- the command line ---------------------------------------------------------------------
 
 
@@ -90,10 +100,17 @@ def test_dev_zero_is_refused_as_a_device_not_read_to_the_limit(command: list[str
 
 
 @pytest.mark.parametrize("command", [["validate"], ["list"]], ids=" ".join)
-def test_a_socket_is_one_line(tmp_path: Path, command: list[str]) -> None:
-    path = make_socket(tmp_path / "data.json")
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [(make_socket, "not a regular file (a socket)"), (make_loop, LINK_LOOP)],
+    ids=["socket", "loop"],
+)
+def test_a_socket_or_a_loop_of_links_is_one_line(
+    tmp_path: Path, command: list[str], make: Callable[[Path], Path], message: str
+) -> None:
+    path = make(tmp_path / "data.json")
     result = run_cli("--data", str(path), *command)
-    assert (result.returncode, result.stderr) == (1, f"{path}: not a regular file (a socket)\n")
+    assert (result.returncode, result.stderr) == (1, f"{path}: {message}\n")
 
 
 def test_keys_with_a_fifo_as_settings_warns_and_lists(user_home: Path) -> None:
@@ -129,6 +146,45 @@ def test_read_text_refuses_a_fifo_before_a_writer_comes(tmp_path: Path) -> None:
     assert caught.value.lines() == [f"{fifo}: {FIFO}"]
     with pytest.raises(NotRegularFile):
         read_regular(fifo, 100)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    links=st.lists(
+        st.one_of(st.none(), st.just("file"), st.integers(min_value=0, max_value=4)),
+        min_size=5,
+        max_size=5,
+    )
+)
+def test_real_path_follows_any_links_and_never_fails_on_a_loop(
+    links: list[str | int | None],
+) -> None:
+    """Five names, each missing, a regular file or a link to one of the five (loops included):
+    ``real_path`` of each never raises, and is ``Path.resolve()`` wherever that succeeds."""
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary).resolve()
+        for number, link in enumerate(links):
+            name = folder / f"n{number}"
+            if link == "file":
+                name.write_text("{}")
+            elif isinstance(link, int):
+                name.symlink_to(f"n{link}")
+        for number in range(len(links)):
+            name = folder / f"n{number}"
+            found = real_path(name)
+            assert found.is_absolute()
+            try:
+                resolved = name.resolve()
+            except RuntimeError:  # a loop
+                assert found.parent == folder
+            else:
+                assert found == resolved
+
+
+def test_the_index_and_the_served_command_name_a_loop_without_an_error(tmp_path: Path) -> None:
+    loop = make_loop(tmp_path / "data.json")
+    assert index_path(loop, tmp_path / "cache").parent == tmp_path / "cache"
+    assert str(tmp_path / "data.json") in serve.reader_command(loop, None)
 
 
 # --- settings and state -------------------------------------------------------------------
@@ -187,14 +243,47 @@ async def test_the_data_file_becomes_a_fifo_reload_reports_it_and_quit_works(
     assert app.return_code == 0
 
 
+async def test_the_data_file_becomes_a_loop_of_links_quit_saves_the_state(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "multi.json", multi_document())
+    state = tmp_path / "state" / "state.json"
+    app = reloading_app(path, state_path=state)
+    messages = notifications(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("left_square_bracket", "2")  # the older briefing, its section two
+        await wait_until(pilot, lambda: opened(app) == [False, True])
+        make_loop(path)
+        await wait_until(pilot, lambda: any(LINK_LOOP in m for m in messages), "the problem")
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0 and app.exit_warning is None
+    saved = json.loads(state.read_text())
+    assert saved == {
+        "data": str(tmp_path.resolve() / "multi.json"),
+        "briefing": "older",
+        "open_sections": ["two"],
+    }
+    path.unlink()
+    write_json(path, multi_document())  # the file is back: so is the place in it
+    again = reloading_app(path, state_path=state)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert reader(again).briefing.id == "older"
+        assert opened(again) == [False, True]
+
+
+@pytest.mark.parametrize("make", [make_fifo, make_loop], ids=["fifo", "loop"])
 def test_the_real_reader_quits_at_once_after_its_file_is_swapped(
-    terminal: Callable[..., Terminal], user_home: Path, tmp_path: Path
+    terminal: Callable[..., Terminal],
+    user_home: Path,
+    tmp_path: Path,
+    make: Callable[[Path], Path],
 ) -> None:
     path = write_json(tmp_path / "b.json", minimal())
     with unblocked(path):
         term = terminal("--data", str(path), width=120, height=30)
         term.wait_for_text("Section one")
-        make_fifo(path)
+        make(path)
         term.wait_for_text("Not the file's current content", "problem")
         term.keys("q")
         term.wait_for_text("EXITED=0")  # the process has ended: no reload is left waiting
