@@ -2,7 +2,8 @@
 the data file, as settings.json or state.json, and in place of the data file while the reader
 runs: refused at once with one line naming the file, never waited for, never read without end.
 
-A test that finds a FIFO opened blocking would hang: each FIFO is unblocked when its test ends
+A test that finds a FIFO opened blocking would hang: what reads in this process reads in a
+thread of its own (:func:`promptly`), and each FIFO is unblocked when its test ends
 (:func:`unblocked`), so that a failing run fails instead of hanging the test session.
 """
 
@@ -13,9 +14,11 @@ import os
 import shutil
 import socket
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from hypothesis import given, settings
@@ -41,6 +44,12 @@ from tests.test_terminal import Terminal, terminal
 __all__ = ["terminal"]  # the fixture, shared with the other terminal tests
 
 FIFO = "not a regular file (a FIFO)"
+HANG_GUARD = 60.0
+"""Seconds after which a read that should be refused at once is taken to hang (as ``run_cli``'s
+timeout): a guard against a hung session, not a timed assertion."""
+
+T = TypeVar("T")
+
 COMMANDS = [["validate"], ["summary"], ["list"], ["search", "word"], []]
 """Every command that reads the data file ([]: plain ``briefing`` in a pipe: the summary)."""
 
@@ -53,6 +62,27 @@ def unblocked(fifo: Path) -> Iterator[Path]:
     finally:
         with suppress(OSError):  # nobody was waiting (ENXIO): as it should be
             os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+def promptly(function: Callable[[], T]) -> T:
+    """``function()``, run in a thread of its own: one that blocks fails the test instead of
+    hanging it (its FIFO is unblocked afterwards, by :func:`unblocked`)."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(function())
+        except BaseException as error:  # handed to the test below
+            failure.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(HANG_GUARD)
+    assert not thread.is_alive(), "still reading: it waits for a writer"
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 def make_fifo(path: Path) -> Path:
@@ -142,10 +172,10 @@ def test_a_regular_file_is_read_whole_up_to_the_limit(content: bytes, limit: int
 def test_read_text_refuses_a_fifo_before_a_writer_comes(tmp_path: Path) -> None:
     fifo = make_fifo(tmp_path / "fifo.json")
     with unblocked(fifo), pytest.raises(BriefingError) as caught:
-        read_text(fifo)
+        promptly(lambda: read_text(fifo))
     assert caught.value.lines() == [f"{fifo}: {FIFO}"]
-    with pytest.raises(NotRegularFile):
-        read_regular(fifo, 100)
+    with unblocked(fifo), pytest.raises(NotRegularFile):
+        promptly(lambda: read_regular(fifo, 100))
 
 
 @settings(max_examples=80, deadline=None)
@@ -195,10 +225,10 @@ def test_a_fifo_or_a_device_as_a_saved_file_is_ignored_with_a_warning(
     tmp_path: Path, load: Callable[[Path], tuple[object, object]]
 ) -> None:
     with unblocked(make_fifo(tmp_path / "saved.json")) as fifo:
-        _, warnings = load(fifo)
+        _, warnings = promptly(lambda: load(fifo))
     assert FIFO in str(warnings)
     if Path("/dev/zero").exists():
-        _, warnings = load(Path("/dev/zero"))
+        _, warnings = promptly(lambda: load(Path("/dev/zero")))
         assert "not a regular file (a character device)" in str(warnings)
 
 
