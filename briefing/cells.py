@@ -3,46 +3,83 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Iterator
+
+_ZWJ = "\u200d"
 
 
 def char_width(char: str) -> int:
     """Columns one character takes in a terminal: 0, 1 or 2."""
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return 0
+    if "\u1160" <= char <= "\u11ff" or "\ud7b0" <= char <= "\ud7ff":
+        return 0  # Hangul vowels and finals: they join the initial before them
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _widths(text: str) -> Iterator[int]:
+    """The columns each character of ``text`` adds: a character after a zero-width joiner adds
+    none, as terminals that join such sequences (tmux, and Rich in the reader) draw it."""
+    joined = False
+    for char in text:
+        yield 0 if joined else char_width(char)
+        joined = char == _ZWJ
 
 
 def cell_width(text: str) -> int:
     """Columns ``text`` takes in a terminal."""
     if text.isascii():
         return len(text)
-    return sum(char_width(char) for char in text)
+    return sum(_widths(text)) if _ZWJ in text else sum(map(char_width, text))
 
 
 def truncate(text: str, width: int, ellipsis: str = "…", *, words: bool = False) -> str:
     """``text`` cut to at most ``width`` columns, ending in ``ellipsis`` when it was cut;
-    with ``words``, cut at the end of a word when one ends near enough."""
-    if cell_width(text) <= width:
+    with ``words``, cut at the end of a word when one ends near enough. Only as much of
+    ``text`` as fits is looked at."""
+    if text.isascii() and len(text) <= width:
         return text
     room = width - cell_width(ellipsis)
+    used = 0
+    cut = None  # where the text is cut if it does not fit
+    for index, char_columns in enumerate(_widths(text)):
+        used += char_columns
+        if cut is None and used > room:
+            cut = index
+        if used > width:
+            break
+    else:
+        return text
     if room <= 0:
         return ellipsis[: max(width, 0)]
-    used = 0
-    for index, char in enumerate(text):
-        used += char_width(char)
-        if used > room:
-            cut = text[:index]
-            if words and not char.isspace():
-                space = cut.rfind(" ")
-                if space > 0 and index - space <= max(room // 4, 1):
-                    cut = cut[:space]
-            return cut.rstrip() + ellipsis
-    return text
+    assert cut is not None
+    kept = text[:cut]
+    if words and not text[cut].isspace():
+        space = kept.rfind(" ")
+        if space > 0 and cut - space <= max(room // 4, 1):
+            kept = kept[:space]
+    return kept.rstrip() + ellipsis
 
 
 def pad(text: str, width: int) -> str:
     """``text`` followed by spaces up to ``width`` columns."""
     return text + " " * max(width - cell_width(text), 0)
+
+
+def clusters(pieces: Iterable[str]) -> Iterator[str]:
+    """``pieces`` (characters, or atoms that must stay together) joined where a line must not
+    be broken: before a mark or another character that takes no column, and after a zero-width
+    joiner (an emoji sequence)."""
+    cluster = ""
+    for piece in pieces:
+        if cluster and (cluster.endswith(_ZWJ) or cell_width(piece) == 0):
+            cluster += piece
+            continue
+        if cluster:
+            yield cluster
+        cluster = piece
+    if cluster:
+        yield cluster
 
 
 def wrap(
@@ -52,15 +89,15 @@ def wrap(
     with ``rest`` (by default as many spaces as ``first`` is wide).
 
     ``words`` is text (split at white space) or words already cut into atoms: pieces that must
-    stay together, such as a Markdown escape. A word wider than a line is broken between atoms.
+    stay together, such as a Markdown escape. A word wider than a line is broken between atoms
+    (and never inside an emoji sequence or before a mark).
     """
-    if isinstance(words, str):
-        words = [list(word) for word in words.split()]
+    items: list[list[str]] | list[str] = words.split() if isinstance(words, str) else words
     rest = " " * cell_width(first) if rest is None else rest
     lines: list[str] = []
     line, used, empty = first, cell_width(first), True
-    for atoms in words:
-        word = "".join(atoms)
+    for item in items:
+        word = item if isinstance(item, str) else "".join(item)
         word_width = cell_width(word)
         if not empty and used + 1 + word_width <= width:
             line, used = f"{line} {word}", used + 1 + word_width
@@ -69,7 +106,7 @@ def wrap(
             lines.append(line)
             line, used = rest, cell_width(rest)
         filled = False  # whether this line has part of the word yet
-        for atom in atoms:
+        for atom in clusters(item) if used + word_width > width else [word]:
             atom_width = cell_width(atom)
             if filled and used + atom_width > width:
                 lines.append(line)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import time
 from bisect import bisect_right
@@ -44,7 +43,7 @@ from briefing.files import (
     user_folder,
 )
 from briefing.library import Entry, Library, MemoryLibrary
-from briefing.records import Briefing, scrub
+from briefing.records import Briefing, may_need_cleaning, scrub
 from briefing.search import fold_query, folded_body
 
 if TYPE_CHECKING:
@@ -74,9 +73,6 @@ CREATE TABLE text (pos INTEGER PRIMARY KEY, body TEXT NOT NULL, places TEXT NOT 
 
 _Key = tuple[int, int, int, int, int]
 
-# A control character can reach JSON text only as a \u escape, as \b, \f or \r, or raw (DEL,
-# C1 and the bidi controls; raw C0 is not valid JSON): rows without any of these need no scrub.
-_MAY_HOLD_CONTROLS = re.compile(r"\\u|\\[bfr]|[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _DECODE_ERRORS = (sqlite3.Error, ValueError, KeyError, TypeError, IndexError)
 
 
@@ -327,7 +323,9 @@ class IndexedLibrary(Library):
     def _decode(self, data: str) -> Briefing:
         try:
             parsed = json.loads(data)
-            return Briefing.from_json(scrub(parsed) if _MAY_HOLD_CONTROLS.search(data) else parsed)
+            return Briefing.from_json(
+                scrub(parsed) if may_need_cleaning(data, json=True) else parsed
+            )
         except _DECODE_ERRORS:
             raise self._damaged() from None
 

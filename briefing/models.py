@@ -1,8 +1,9 @@
 """The briefing file format, version 1, as pydantic models.
 
 This is the data layer: it imports neither Textual nor Rich. Every text field is cleaned of
-control characters as it is validated, so nothing downstream (the summary, the reader) ever sees
-an escape sequence or a bidirectional override that came from a data file.
+control characters and invisible ones as it is validated (:func:`briefing.records.clean`), so
+nothing downstream (the summary, the reader) ever sees an escape sequence, a bidirectional
+override or a zero-width character that came from a data file.
 
 Rules that JSON Schema cannot express (unique ids, references between sections, facts, quotes and
 timeline events) are checked by ``model_validator`` hooks; each problem they find keeps its own
@@ -28,7 +29,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from briefing.records import CONTROL, LINE_BREAKS, Status
+from briefing.records import LINE_BREAKS, Status, clean
 
 SCHEMA_VERSION = 1
 """The format version this code reads and writes."""
@@ -48,16 +49,18 @@ TEXT_PATTERN = r"\S"
 
 
 def _prose(value: str) -> str:
-    """Clean multi-line text (paragraphs keep their line breaks) and require some content."""
-    value = CONTROL.sub("", value).strip()
+    """Clean multi-line text (paragraphs keep their line breaks, and line separators become
+    line breaks) and require some content."""
+    value = clean(value, "\n").strip()
     if not value:
         raise _blank()
     return value
 
 
 def _line(value: str) -> str:
-    """Clean single-line text: tabs and line breaks become spaces, and require some content."""
-    value = CONTROL.sub("", value).strip()
+    """Clean single-line text: tabs, line breaks and separators become spaces, and require
+    some content."""
+    value = clean(value).strip()
     if "\n" in value or "\t" in value:
         value = LINE_BREAKS.sub(" ", value)
     if not value:

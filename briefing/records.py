@@ -12,7 +12,9 @@ the validator goes through :func:`scrub` first, so that it never carries a contr
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Literal, NamedTuple
 
@@ -22,19 +24,206 @@ Status = Literal["confirmed", "reported", "unverified", "claim"]
 STATUSES: tuple[Status, ...] = ("confirmed", "reported", "unverified", "claim")
 """Every status, strongest first."""
 
-# C0 controls except tab and newline, DEL, C1 controls, and the bidirectional embedding,
-# override and isolate characters: none of them belongs in text shown in a terminal.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls except tab and newline, DEL, C1 controls (but NEL, a line break), and the
+# bidirectional embedding, override and isolate characters: none of them belongs in text shown
+# in a terminal.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
 LINE_BREAKS = re.compile(r"[\t\n]+")
+SEPARATORS = re.compile("[\x85\u2028\u2029]")
+"""Line and paragraph separators other than the newline: NEL, U+2028 and U+2029."""
+
+_INVISIBLE_BMP = (
+    "\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
+    "\u180b-\u180f\u200b-\u200f\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+)
+_INVISIBLE = _INVISIBLE_BMP + (
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff"
+)
+INVISIBLE = re.compile(f"[{_INVISIBLE}]")
+"""Characters a terminal does not draw: the format characters (Unicode category Cf) and the
+other default-ignorable code points (variation selectors, tags, the Hangul fillers). Terminals
+disagree with each other, and with the reader's own measure, on how wide text holding them is;
+they also hide text from a search. :func:`clean` keeps a few where a script needs them."""
+
+_SUSPECT_BMP = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e" + _INVISIBLE_BMP
+_SUSPECT = re.compile(f"[{_SUSPECT_BMP}{_INVISIBLE[len(_INVISIBLE_BMP) :]}]")
+_SUSPECT_JSON = re.compile(rf"\\u|\\[bfr]|{_SUSPECT.pattern}")
+# The same, with every character outside the BMP in: a class of a few ranges is scanned several
+# times faster than one with astral ranges too.
+_QUICK = re.compile(f"[{_SUSPECT_BMP}\U00010000-\U0010ffff]")
+_QUICK_JSON = re.compile(rf"\\u|\\[bfr]|{_QUICK.pattern}")
+
+
+def may_need_cleaning(text: str, *, json: bool = False) -> bool:
+    """Whether ``text`` may hold a character that :func:`clean` changes; with ``json``, the
+    text is JSON, where a control character can also come as an escape (raw C0 is not valid
+    JSON). One scan in C; from the first character outside the BMP on (an emoji), a slower one.
+    """
+    match = (_QUICK_JSON if json else _QUICK).search(text)
+    if match is None:
+        return False
+    if match.group()[0] <= "\uffff":  # a character of the BMP, or an escape
+        return True
+    return (_SUSPECT_JSON if json else _SUSPECT).search(text, match.start()) is not None
+
+
+def clean(text: str, separator: str = " ") -> str:
+    """``text`` without control characters and invisible ones: line and paragraph separators
+    become ``separator``, and :data:`INVISIBLE` characters go, except where a script needs
+    them (see :func:`_kept`). Cleaning clean text changes nothing, and text with nothing to
+    clean costs one scan in C (:func:`may_need_cleaning`)."""
+    if not may_need_cleaning(text):
+        return text
+    text = SEPARATORS.sub(separator, CONTROL.sub("", text))
+    return _strip_invisible(text) if INVISIBLE.search(text) else text
+
+
+_ZWJ, _ZWNJ, _VS15, _VS16 = "\u200d", "\u200c", "\ufe0e", "\ufe0f"
+_BLACK_FLAG, _CANCEL_TAG = "\U0001f3f4", "\U000e007f"
+_SELECTORS = "\u180b\u180c\u180d\u180f"  # Mongolian's free variation selectors
+_TAG_SEQUENCE = re.compile("[\U000e0020-\U000e007e]+\U000e007f")
+# Blocks of the scripts that shape letters with ZWJ and ZWNJ: Arabic, Syriac, Thaana and N'Ko;
+# the Indic and other Brahmic scripts; Tibetan, Myanmar, Khmer, Mongolian; Arabic presentation
+# forms; the historic Brahmic and Arabic-like scripts of the supplementary planes.
+_JOINING_BLOCKS = (
+    (0x0600, 0x08FF), (0x0900, 0x0DFF), (0x0F00, 0x0FFF), (0x1000, 0x109F), (0x1780, 0x18AF),
+    (0x1900, 0x1B7F), (0xA800, 0xA8FF), (0xA980, 0xAAFF), (0xABC0, 0xABFF), (0xFB50, 0xFDFF),
+    (0xFE70, 0xFEFF), (0x10A00, 0x10A5F), (0x10D00, 0x10D3F), (0x11000, 0x11DFF),
+    (0x1E900, 0x1E95F),
+)  # fmt: skip
+_JOINING_STARTS = [start for start, _ in _JOINING_BLOCKS]
+
+
+def _strip_invisible(text: str) -> str:
+    pieces: list[str] = []
+    last = base = ""  # the last character kept, and the last one kept that is not invisible
+    position = 0
+    for match in INVISIBLE.finditer(text):
+        index = match.start()
+        if index < position:
+            continue  # inside a tag sequence, kept whole
+        if index > position:
+            pieces.append(text[position:index])
+            last = base = text[index - 1]
+        position = index + 1
+        char = text[index]
+        if last == base == _BLACK_FLAG and (sequence := _TAG_SEQUENCE.match(text, index)):
+            # A subdivision flag: the black flag, tag letters and the cancel tag.
+            pieces.append(sequence.group())
+            last, position = _CANCEL_TAG, sequence.end()
+            continue
+        after = text[index + 1 : index + 2]
+        if _kept(char, last, base, "" if INVISIBLE.match(after) else after):
+            pieces.append(char)
+            last = char
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _kept(char: str, last: str, base: str, after: str) -> bool:
+    """Whether the invisible ``char`` stays, after ``last`` (the character kept last; ``base``
+    is the last visible one) and before ``after`` (the next character, if visible):
+
+    - ZWJ inside an emoji sequence (an emoji, or one with a tone or a VS16, before another, as
+      in the family: man, ZWJ, woman, ZWJ, girl), and ZWJ and ZWNJ between letters or marks
+      of a script that shapes with them (Persian, Hindi, Sinhala...);
+    - a variation selector right after a character it has variants of (:func:`_selects`),
+      but the emoji and text presentation selectors (VS16, VS15) only where they agree with
+      the character's own width: VS16 makes a narrow character a wide emoji in some
+      terminals and not in others;
+    - the Mongolian free variation selectors after a Mongolian letter, and its vowel
+      separator between two; the combining grapheme joiner between a letter and a mark;
+    - the Hangul fillers inside a syllable (a filler and a vowel, an initial and a filler).
+
+    Everything kept is decided on visible neighbours or on characters kept before it, so that
+    cleaning clean text changes nothing.
+    """
+    code = ord(char)
+    if char in _SELECTORS or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
+        return last == base and _selects(char, base)
+    rule = _CONTEXTS.get(char)
+    return rule is not None and rule(last, base, after)
+
+
+def _selects(selector: str, base: str) -> bool:
+    """Whether a variation selector right after ``base`` stays: where it selects a variant of
+    ``base`` (a symbol, an emoji, an ideograph...), and for the emoji and text presentation
+    selectors only where they agree with the character's own width."""
+    if selector in _SELECTORS:
+        return _is_mongolian(base)
+    if not base:
+        return False
+    kind = unicodedata.category(base)[0]
+    if selector in (_VS15, _VS16):
+        wide = unicodedata.east_asian_width(base) in ("W", "F")
+        return kind == "S" and wide == (selector == _VS16)
+    if selector >= "\U000e0100":  # the ideographic variation selectors
+        return unicodedata.name(base, "").startswith("CJK ")
+    return kind == "S" or (kind == "L" and base >= "\u1000")  # math symbols, CJK, Myanmar...
+
+
+_CONTEXTS: dict[str, Callable[[str, str, str], bool]] = {
+    _ZWJ: lambda last, base, after: (
+        _is_emoji(base) and last in (base, _VS16, _CANCEL_TAG) and _is_emoji(after)
+        and not _is_tone(after)
+    ) or _joins(last, after),
+    _ZWNJ: lambda last, base, after: _joins(last, after),
+    "\u180e": lambda last, base, after: _is_mongolian(last) and _is_mongolian(after),
+    "\u034f": lambda last, base, after: (
+        last == base and _is_letter(base) and unicodedata.category(after or " ")[0] == "M"
+    ),
+    "\u115f": lambda last, base, after: (
+        "\u1161" <= after <= "\u11a7" or "\ud7b0" <= after <= "\ud7c6"
+    ),
+    "\u1160": lambda last, base, after: (
+        last == base and ("\u1100" <= base <= "\u115e" or "\ua960" <= base <= "\ua97c")
+    ),
+}  # fmt: skip
+"""The invisible characters kept in some contexts (variation selectors aside), and when."""
+
+
+def _is_emoji(char: str) -> bool:
+    return bool(char) and (unicodedata.category(char) == "So" or _is_tone(char))
+
+
+def _is_tone(char: str) -> bool:
+    return "\U0001f3fb" <= char <= "\U0001f3ff"  # the skin tone modifiers
+
+
+def _is_visible(char: str) -> bool:
+    return bool(char) and unicodedata.category(char)[0] not in "ZC"
+
+
+def _is_letter(char: str) -> bool:
+    return bool(char) and unicodedata.category(char)[0] in "LM"
+
+
+def _joins(before: str, after: str) -> bool:
+    """Whether a joiner between these is inside a word of a script that uses joiners."""
+    return _in_joining_script(before) and _in_joining_script(after)
+
+
+def _in_joining_script(char: str) -> bool:
+    if not _is_letter(char):
+        return False
+    code = ord(char)
+    block = bisect_right(_JOINING_STARTS, code) - 1
+    return block >= 0 and code <= _JOINING_BLOCKS[block][1]
+
+
+def _is_mongolian(char: str) -> bool:
+    return "\u1820" <= char <= "\u18aa" and _is_letter(char)
+
 
 JsonObject = Mapping[str, Any]
 
 
 def scrub(data: Any) -> Any:
-    """JSON data with control and bidi-override characters removed from every string: for
-    data read back from somewhere less sure than the validator, such as a cache file."""
+    """JSON data with every string :func:`clean`: for data read back from somewhere less sure
+    than the validator, such as a cache file."""
     if isinstance(data, str):
-        return CONTROL.sub("", data)
+        return clean(data)
     if isinstance(data, list):
         return [scrub(item) for item in data]
     if isinstance(data, dict):
