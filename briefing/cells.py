@@ -1,7 +1,9 @@
-"""Terminal column widths of text, without Rich: wide East Asian characters take two columns."""
+"""Terminal column widths of text, without Rich: wide East Asian characters take two columns;
+and long unbroken words cut for display, here for the summary and the reader alike."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
@@ -115,3 +117,59 @@ def wrap(
         empty = False
     lines.append(line)
     return [text.rstrip() for text in lines]
+
+
+# --- long words -----------------------------------------------------------------------------
+
+WORD_LIMIT = 1000
+"""The most characters of one unbroken word that are shown; the rest of it is left out with
+a note of how much (:func:`cut_marker`). Drawing a word costs time in proportion to its length
+however narrow the screen: a 10 MB word took the reader ten seconds to open. A thousand
+characters are longer than any real word or web address in running text; text in scripts
+written without spaces (Chinese, Japanese) may break between any two of its characters, so
+it makes no unbroken word."""
+
+# Where a line may break: white space, and around the wide characters of scripts written
+# without spaces (Hangul, the CJK ideographs, kana and punctuation, full-width forms).
+_BREAKS = (
+    r"\s\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6\U00020000-\U0003fffd"
+)
+_LONG_WORD = re.compile(rf"(?<![^{_BREAKS}])[^{_BREAKS}]{{{WORD_LIMIT + 1},}}")
+_LONG_ASCII_WORD = re.compile(rf"(?<!\S)\S{{{WORD_LIMIT + 1},}}")  # the same, scanned faster
+
+
+def long_word_cuts(text: str) -> list[tuple[int, int]]:
+    """What to leave out of ``text`` to show it: ``(start, end)`` of the part of each word
+    longer than :data:`WORD_LIMIT` characters beyond its first :data:`WORD_LIMIT` (a little
+    fewer, so that a mark or a joined emoji stays whole with the character it belongs to)."""
+    if len(text) <= WORD_LIMIT:
+        return []
+    cuts = []
+    for match in (_LONG_ASCII_WORD if text.isascii() else _LONG_WORD).finditer(text):
+        start = match.start() + WORD_LIMIT
+        for _ in range(32):  # never a long way back: a word of marks is cut anywhere
+            if char_width(text[start]) and text[start - 1] != _ZWJ:
+                break
+            start -= 1
+        cuts.append((start, match.end()))
+    return cuts
+
+
+def cut_marker(left_out: int) -> str:
+    """What is shown in place of ``left_out`` characters cut from a long word."""
+    return f"… ({left_out:,} more characters)"
+
+
+def cut_long_words(text: str) -> str:
+    """``text`` to show: each word longer than :data:`WORD_LIMIT` characters cut, with a note
+    of how many characters were left out. Text without such a word is returned as it is."""
+    pieces: list[str] = []
+    position = 0
+    for start, end in long_word_cuts(text):
+        pieces += [text[position:start], cut_marker(end - start)]
+        position = end
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from briefing.cells import cell_width, pad, truncate
+from briefing.cells import cell_width, cut_long_words, pad, truncate
 from briefing.library import Entry
 
 if TYPE_CHECKING:
@@ -19,14 +19,16 @@ _GAP = "  "
 
 def briefing_table(entries: Sequence[Entry], width: int | None = None) -> Iterator[str]:
     """The lines of ``briefing list``; titles are cut to fit ``width`` columns when one is given."""
-    rows = [(e.id, e.published.isoformat(), e.title, str(e.sections)) for e in entries]
+    rows = [
+        (e.id, e.published.isoformat(), cut_long_words(e.title), str(e.sections)) for e in entries
+    ]
     return _table(_HEADER, rows, width, title=2, numbers=3)
 
 
 def section_table(briefing: Briefing, width: int | None = None) -> Iterator[str]:
     """The lines of ``briefing list --sections``: each section's number and id (what
     ``briefing summary --section`` takes) and its title, cut to fit ``width`` columns."""
-    rows = [(str(n), s.id, s.title) for n, s in enumerate(briefing.sections, 1)]
+    rows = [(str(n), s.id, cut_long_words(s.title)) for n, s in enumerate(briefing.sections, 1)]
     return _table(_SECTION_HEADER, rows, width, title=2, numbers=0)
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from briefing.cells import truncate, wrap
+from briefing.cells import cut_long_words, long_word_cuts, truncate, wrap
 from briefing.records import date_line
 from briefing.search import section_title
 
@@ -81,9 +81,10 @@ def render(briefings: Sequence[Briefing], fmt: str, options: Options) -> Iterato
     """The summary of ``briefings`` in format ``fmt``, as lines ending in newlines."""
     chosen = [narrow(briefing, options.sections) for briefing in briefings]
     if fmt == "json":
-        yield json_document(chosen) + "\n"
+        yield json_document(chosen) + "\n"  # data, not display: whole, as the file has it
         return
-    for index, (briefing, original) in enumerate(zip(chosen, briefings, strict=True)):
+    shown = [_shown(briefing) for briefing in chosen]
+    for index, (briefing, original) in enumerate(zip(shown, briefings, strict=True)):
         if fmt == "line":
             yield one_line(briefing, options) + "\n"
             continue
@@ -99,6 +100,28 @@ def render(briefings: Sequence[Briefing], fmt: str, options: Options) -> Iterato
             lines = text(briefing, options, numbers)
         for line in lines:
             yield line + "\n"
+
+
+def _shown(record: object) -> Any:
+    """A briefing (or a part of one) as it is shown: every word too long to show cut
+    (:func:`briefing.cells.cut_long_words`), except in web addresses, which the renderers
+    handle themselves (:func:`_address`). The data itself stays whole."""
+    if isinstance(record, str):
+        return cut_long_words(record)
+    if not isinstance(record, tuple):
+        return record
+    names: tuple[str, ...] | None = getattr(record, "_fields", None)
+    if names is None:
+        return tuple(_shown(item) for item in record)
+    return record._make(  # type: ignore[attr-defined]
+        value if name == "url" else _shown(value) for name, value in zip(names, record, strict=True)
+    )
+
+
+def _address(url: str) -> str | None:
+    """A source's web address to show, or ``None`` when it is too long to show whole (then
+    it is no use as a link either)."""
+    return None if long_word_cuts(url) else url
 
 
 # --- text ---------------------------------------------------------------------------------
@@ -192,7 +215,7 @@ def _text_sources(briefing: Briefing, options: Options, paint: _Paint) -> Iterat
         if source.note:
             yield from (paint(line, _DIM) for line in wrap(source.note, options.width, "    "))
         if source.url:
-            yield from wrap(source.url, options.width, "    ")
+            yield from wrap(cut_long_words(source.url), options.width, "    ")
 
 
 def _heading(title: str, paint: _Paint) -> Iterator[str]:
@@ -250,7 +273,7 @@ def search_line(briefing: Briefing, hit: Hit, styled: bool = False) -> str:
     """One match of ``briefing search``: the briefing's id, where the match is and the words
     around it, the matched words in bold reverse video when ``styled``."""
     before, match, after = hit.snippet_parts()
-    where = section_title(briefing, hit)
+    where = cut_long_words(section_title(briefing, hit))
     return f"{briefing.id} \u203a {where} \u203a {before}{_Paint(styled)(match, _MATCH)}{after}"
 
 
@@ -340,9 +363,11 @@ def _md_timeline_and_sources(briefing: Briefing, width: int) -> Iterator[str]:
         yield ""
         for source in briefing.sources:
             text = _md_escape(source.name)
-            if source.url:
-                destination = re.sub(r"([<>\\])", r"\\\1", source.url)
+            if source.url and (url := _address(source.url)):
+                destination = re.sub(r"([<>\\])", r"\\\1", url)
                 text = f"[{text}](<{destination}>)"
+            elif source.url:
+                text += f" {_md_escape(cut_long_words(source.url))}"
             if source.note:
                 text += f": {_md_escape(source.note)}"
             yield from _md_block(text, width, "- ", "  ", escaped=True)

@@ -2,7 +2,9 @@
 
 Invisible format characters (zero-width spaces, direction marks, tags, the Hangul fillers,
 line and paragraph separators...) are removed at load, and from what the index gives back,
-except the joiners scripts need; widths stay right with those kept (measured in tmux itself).
+except the joiners scripts need; widths stay right with those kept (measured in tmux itself);
+and a word too long to show is cut for display, in the summary and in the reader alike,
+while the data, the search and ``--format json`` keep it whole.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ from textual.content import Content
 
 from briefing import store
 from briefing.app import make_app
+from briefing.widgets.facts import FactsPanel
+from briefing.widgets.hanging import Hanging
+from briefing.widgets.section import SectionView
 from tests.conftest import minimal, run_cli, write_json
-from tests.helpers import screen_text
+from tests.helpers import reader, screen_text, wait_until
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # man, ZWJ, woman, ZWJ, girl
 PERSIAN = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # "I want": ZWNJ after its prefix
@@ -320,3 +325,61 @@ def test_list_columns_line_up_in_tmux(tmp_path: Path) -> None:
     assert FAMILY in rows[1]
     widths = tmux_widths(rows, tmp_path)
     assert len(set(widths)) == 1, (widths, rows)  # SECTIONS, right-aligned, in one column
+
+
+# --- long words -----------------------------------------------------------------------------
+
+MILLION = 1_000_000
+
+
+def long_word_document() -> dict[str, Any]:
+    data = minimal()
+    base = data["briefings"][0]
+    base["title"] = "T" * (2 * MILLION)
+    base["sections"][0]["paragraphs"] = ["w" * MILLION + "needle" + "w" * MILLION + " tail"]
+    base["key_facts"][0]["value"] = "v" * MILLION
+    return data
+
+
+def test_long_words_are_cut_in_the_summary_and_kept_whole_in_json(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "long.json", long_word_document())
+    for fmt in ("text", "markdown"):
+        result = run_cli("--data", str(path), "summary", "--full", "--format", fmt)
+        assert result.returncode == 0, result.stderr
+        assert len(result.stdout) < 20_000, fmt
+        words = " ".join(result.stdout.split())
+        assert "T… (1,999,000 more characters)" in words
+        assert "w… (1,999,006 more characters) tail" in words
+        assert "v… (999,000 more characters)" in words
+    listed = run_cli("--data", str(path), "list")
+    assert len(listed.stdout) < 5_000 and "(1,999,000 more characters)" in listed.stdout
+    whole = run_cli("--data", str(path), "summary", "--format", "json")
+    (briefing,) = json.loads(whole.stdout)["briefings"]  # data, not display: every word whole
+    written = long_word_document()["briefings"][0]
+    assert briefing["title"] == written["title"]
+    assert briefing["sections"][0]["paragraphs"] == written["sections"][0]["paragraphs"]
+    assert briefing["key_facts"][0]["value"] == written["key_facts"][0]["value"]
+    found = run_cli("--data", str(path), "search", "needle")  # the search sees the whole word
+    assert found.returncode == 0 and "needle" in found.stdout and len(found.stdout) < 5_000
+
+
+async def test_the_reader_cuts_long_words_and_still_finds_text_in_them() -> None:
+    document = store.parse(json.dumps(long_word_document()), "long.json")
+    app = make_app(document)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        view = reader(app).sections[0]
+        await wait_until(pilot, lambda: view.expanded and view.size.height > 0, "the section open")
+        width = view.content_size.width
+        body = "".join(line.plain for line in view._layout(width))
+        assert "w… (1,999,006 more characters) tail" in body.replace(" " * 2, "")
+        assert len(view._layout(width)) < 40  # not thousands of lines of one word
+        assert "(1,999,000 more characters)" in screen_text(app)  # the title, in the header
+        fact = reader(app).query_one(FactsPanel).get_option("fact-0").prompt
+        assert isinstance(fact, Hanging)
+        assert "v… (999,000 more characters)" in fact.content.plain  # the value, in the panel
+        assert document.briefings[0].sections[0].paragraphs[0].count("w") == 2 * MILLION
+        await pilot.press("slash", *"needle", "enter")
+        await wait_until(pilot, lambda: len(reader(app).hits) == 1, "the match in the long word")
+        assert isinstance(app.focused, SectionView)

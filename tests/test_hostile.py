@@ -90,15 +90,16 @@ async def test_huge_file_in_the_reader(huge_file: Path) -> None:
         shown = screen_text(app).splitlines()
         assert shown[0].startswith(f" {WORLD}")  # the title, its 10,000-x word on a line cut short
         assert shown[1].startswith(" xxxx") and shown[1].rstrip().endswith("x…")
-        assert "Bottom line" in shown[3] and "The bottom line." in shown[4]
+        assert shown[2].strip() == "(9,000 more characters)"  # the word is cut at 1,000
+        assert "Bottom line" in shown[4] and "The bottom line." in shown[5]
         for number in range(1, 12):  # the first eleven sections, closed, and the facts panel
             assert any(f"▸ {number}. Section {number - 1} {WORLD}" in line for line in shown)
-        assert "Key facts" in shown[2] and "Fact 500" in screen_text(app)
+        assert "Key facts" in shown[3] and "Fact 500" in screen_text(app)
         await pilot.press("2", "f")  # with 500 sections, 2 waits for a digit that f says won't come
         await pilot.pause()
         shown = screen_text(app).splitlines()
-        assert f"▾ 2. Section 1 {WORLD}" in shown[2]  # the section opened, scrolled to the top
-        assert "Text of section 1." in shown[5] and "paragraph paragraph paragraph" in shown[7]
+        assert f"▾ 2. Section 1 {WORLD}" in shown[3]  # the section opened, scrolled to the top
+        assert "Text of section 1." in shown[6] and "paragraph paragraph paragraph" in shown[8]
         assert "Key facts" not in screen_text(app)  # the panel hidden
         await pilot.press("f", "tab", "end")  # the panel again, focused, at its end
         await pilot.pause()

@@ -15,15 +15,16 @@ from textual.widgets.option_list import Option
 from briefing.library import Entry, Library
 from briefing.search import fold_query
 from briefing.widgets.bindings import bindings
+from briefing.widgets.highlight import shown
 
 
 def briefing_prompt(entry: Entry, where: str | None = None) -> Content:
     """``2024-11-19  Title``, and where the filter matched inside it; never parsed as markup."""
     date = entry.published.isoformat()
-    prompt = Content(f"{date}  {entry.title}").stylize("$text-muted", 0, len(date))
+    prompt = shown(f"{date}  {entry.title}").stylize("$text-muted", 0, len(date))
     if where:
         prompt = Content.assemble(
-            prompt, "\n", (f"            found in: {where}", "$text-muted italic")
+            prompt, "\n", shown(f"            found in: {where}").stylize("$text-muted italic")
         )
     return prompt
 

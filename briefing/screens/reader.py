@@ -24,7 +24,7 @@ from briefing.widgets.bindings import bindings
 from briefing.widgets.column import ReadingColumn
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.footer import QuietFooter
-from briefing.widgets.highlight import Marker, marker, moves, plain, same
+from briefing.widgets.highlight import Marker, marker, moves, plain, same, shown
 from briefing.widgets.section import SectionView
 
 if TYPE_CHECKING:
@@ -125,12 +125,12 @@ class ReaderScreen(Screen[None]):
     def _fill_text(self) -> None:
         """Show the briefing's title, date, standfirst, bottom line and what to watch."""
         briefing = self.briefing
-        self._show("title", Content(briefing.title))
+        self._show("title", shown(briefing.title))
         self._show("date", Content(date_line(briefing)))
-        self._show("standfirst", Content(briefing.standfirst or ""))
+        self._show("standfirst", shown(briefing.standfirst or ""))
         self.query_one("#standfirst").set_class(not briefing.standfirst, "-empty")
-        self._show("bottom-line", Content(briefing.bottom_line))
-        self._show("watch", Content("\n").join(Content(f"• {item}") for item in briefing.watch))
+        self._show("bottom-line", shown(briefing.bottom_line))
+        self._show("watch", Content("\n").join(shown(f"• {item}") for item in briefing.watch))
         self.query_one("#watch").set_class(not briefing.watch, "-empty")
 
     async def _replace(self, briefing: Briefing) -> None:

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 from briefing.records import Briefing, Source
 from briefing.screens.outside import copy_text, open_address
 from briefing.widgets.bindings import bindings
+from briefing.widgets.highlight import shown
 
 WEB_SCHEMES = ("http://", "https://")
 
@@ -34,15 +35,14 @@ class SourcesScreen(ModalScreen[None]):
 
     @staticmethod
     def _prompt(source: Source) -> Content:
-        parts: list[Content | str | tuple[str, str]] = [(source.name, "bold")]
+        parts: list[Content | str | tuple[str, str]] = [shown(source.name).stylize("bold")]
         if source.note:
-            parts += ["\n", Content(source.note)]
+            parts += ["\n", shown(source.note)]
         parts += [
             "\n",
-            (
-                source.url or "(no address)",
-                "$text-muted underline" if source.url else "$text-muted",
-            ),
+            shown(source.url).stylize("$text-muted underline")
+            if source.url
+            else Content("(no address)").stylize("$text-muted"),
         ]
         return Content.assemble(*parts)
 

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from briefing.records import Briefing, TimelineEvent
 from briefing.widgets.bindings import bindings
+from briefing.widgets.highlight import shown
 
 
 def date_order(event: TimelineEvent) -> str:
@@ -34,8 +35,8 @@ class TimelineScreen(ModalScreen[str | None]):
             section = self.briefing.section(event.section) if event.section else None
             parts: list[Content | str | tuple[str, str]] = [(event.date, "bold")]
             if section is not None:
-                parts += [("  \u00b7  " + section.title, "$text-muted")]
-            parts += ["\n", Content(event.event)]
+                parts += [shown("  \u00b7  " + section.title).stylize("$text-muted")]
+            parts += ["\n", shown(event.event)]
             options.append(Option(Content.assemble(*parts), id=f"event-{index}"))
         yield OptionList(*options, id="timeline")
 

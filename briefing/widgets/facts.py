@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 from briefing.records import KeyFact, Section
 from briefing.widgets.bindings import bindings
 from briefing.widgets.hanging import Hanging
-from briefing.widgets.highlight import Marker, plain, same
+from briefing.widgets.highlight import Marker, plain, same, shown
 
 STATUS_STYLE = {
     status: f"bold reverse ${color}-muted on $text-{color}"
@@ -76,7 +76,7 @@ class FactsPanel(OptionList):
                 continue
             if options:
                 options.append(None)
-            title = Content.assemble((f"{number}. ", "bold"), (section.title, "bold"))
+            title = Content.assemble((f"{number}. ", "bold"), shown(section.title).stylize("bold"))
             options.append(Option(title, disabled=True))
             for index, fact in group:
                 option_id = f"fact-{index}"

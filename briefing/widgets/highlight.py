@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from textual.content import Content
 
+from briefing.cells import cut_marker, long_word_cuts
 from briefing.search import Hit, Key, spans
 
 MATCH_STYLE = "bold $foreground on $warning-muted"
@@ -18,9 +19,32 @@ Marker = Callable[[Key, str], Content]
 """Turns a field's text into content, given the field's search key."""
 
 
+CUT_STYLE = "italic"
+"""The note in place of the end of a word too long to show (:func:`cut`)."""
+
+
+def shown(text: str) -> Content:
+    """Data text as the reader shows it: never parsed as markup, long words :func:`cut`."""
+    return cut(Content(text))
+
+
+def cut(content: Content) -> Content:
+    """``content`` with each word too long to show cut, and a note of how many characters were
+    left out (:func:`briefing.cells.long_word_cuts`, as in the summary). Only what is shown
+    is cut: the data, and the search that runs on it, keep every word whole."""
+    pieces: list[Content] = []
+    position = 0
+    for start, end in long_word_cuts(content.plain):
+        pieces += [content[position:start], Content(cut_marker(end - start)).stylize(CUT_STYLE)]
+        position = end
+    if not pieces:
+        return content
+    return Content.assemble(*pieces, content[position:])
+
+
 def plain(key: Key, text: str) -> Content:
-    """No search: the text as it is (never parsed as markup)."""
-    return Content(text)
+    """No search: the text as it is shown (:func:`shown`)."""
+    return shown(text)
 
 
 def marker(query: str, current: Hit | None) -> Marker:
@@ -35,7 +59,7 @@ def marker(query: str, current: Hit | None) -> Marker:
                 and (current.start, current.end) == (start, end)
             )
             content = content.stylize(CURRENT_STYLE if is_current else MATCH_STYLE, start, end)
-        return content
+        return cut(content)
 
     return mark
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 from briefing.records import Quote, Section
 from briefing.search import Key
-from briefing.widgets.highlight import Marker, plain
+from briefing.widgets.highlight import Marker, plain, shown
 
 OPEN_MARK = "▾"
 CLOSED_MARK = "▸"
@@ -120,7 +120,7 @@ class SectionView(Widget, can_focus=True):
         attribution = ", ".join(part for part in (quote.speaker, quote.role, quote.date) if part)
         text = self._mark(self._key("quote", index), quote.text).stylize("italic")
         return Content.assemble(
-            "\u201c", text, "\u201d\n", (f"\u2014 {attribution}", "$text-muted")
+            "\u201c", text, "\u201d\n", shown(f"\u2014 {attribution}").stylize("$text-muted")
         )
 
     def _parts(self) -> list[tuple[Key, Content]]:
