@@ -21,7 +21,8 @@ row is checked as it is decoded, and all text is scrubbed of control characters.
 does not decode removes the index, and the command goes on from the file (validated as
 always), where the row was. The cache folder must be the user's own and writable by no one
 else (but the user's own group), an index file the user's own and not a symbolic link; anything
-else is left alone and the file read directly.
+else is left alone and the file read directly. The cache is kept under a size
+(:data:`CACHE_SIZE_ENV`), the least recently used indexes out first.
 
 Standard library only on the path that reads an index: no pydantic, no Textual, no Rich.
 """
@@ -50,6 +51,7 @@ from briefing.errors import BriefingError
 from briefing.files import (
     STDIN,
     display_name,
+    parse_size,
     read_text,
     real_path,
     size_limit,
@@ -63,11 +65,24 @@ from briefing.search import fold_query, folded_body
 CACHE_ENV = "BRIEFING_CACHE"
 """Environment variable: the folder that holds indexes, or ``off`` to keep none."""
 
+CACHE_SIZE_ENV = "BRIEFING_CACHE_SIZE"
+"""Environment variable: how much the indexes in the cache folder may hold (such as ``1G``)."""
+
+DEFAULT_CACHE_BYTES = 256 * 1024**2
+"""The default cache size: 256 MiB, the indexes of about 250 MB of briefing files."""
+
 INDEX_FORMAT = 3
 """The layout of an index file; a different one is rebuilt, never read."""
 
 RACY_SECONDS = 2.0
 """A file modified this close to its indexing is checked by content hash before each use."""
+
+TOUCH_SECONDS = 60.0
+"""An index used is marked as used (its modification time set) at most this often: what the
+least-recently-used pruning goes by, for the price of one system call a minute."""
+
+STALE_SECONDS = 3600.0
+"""A temporary index file this old is left from a command that was stopped: it is removed."""
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
@@ -128,6 +143,17 @@ def cache_dir() -> Path | None:
     return Path(configured) if configured else user_folder("cache")
 
 
+def cache_limit() -> int:
+    """How many bytes of indexes the cache keeps: ``$BRIEFING_CACHE_SIZE``, else the default."""
+    configured = os.environ.get(CACHE_SIZE_ENV)
+    if not configured:
+        return DEFAULT_CACHE_BYTES
+    try:
+        return parse_size(configured)
+    except ValueError as error:
+        raise BriefingError.single(CACHE_SIZE_ENV, str(error)) from None
+
+
 def index_path(data: Path, folder: Path) -> Path:
     """The index file of a data file: one per data file, named after its full path (which the
     index records too: two paths with the same name only take turns, never mix)."""
@@ -150,11 +176,12 @@ def open_library(path: str | Path, max_bytes: int | None = None) -> Library:
         return _validated(path, max_bytes, name)  # reports a missing file, a folder, …
     if info.st_size > limit:
         raise too_large(name, limit)
+    keep = cache_limit()  # a bad setting is reported whether or not an index is written
     if not _usable_folder(folder):
         return _validated(path, max_bytes, name)
     index = index_path(Path(path), folder)
     return IndexedLibrary.open(index, Path(path), info, name, max_bytes) or build(
-        path, index, max_bytes
+        path, index, max_bytes, keep
     )
 
 
@@ -224,7 +251,8 @@ def _usable_folder(folder: Path) -> bool:
 
 def _connect(index: Path) -> tuple[sqlite3.Connection, os.stat_result] | None:
     """A connection to the index file, if it is a regular file of the user's own (never
-    through a symbolic link, never blocking on a FIFO planted there), and the file's status."""
+    through a symbolic link, never blocking on a FIFO planted there), and the file's status.
+    Marks it as used for the pruning (:data:`TOUCH_SECONDS`)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         descriptor = os.open(index, flags)
@@ -234,6 +262,9 @@ def _connect(index: Path) -> tuple[sqlite3.Connection, os.stat_result] | None:
         info = os.fstat(descriptor)
         if not (stat.S_ISREG(info.st_mode) and _private(info)):
             return None
+        if time.time() - info.st_mtime > TOUCH_SECONDS:
+            with contextlib.suppress(OSError):
+                os.utime(descriptor if os.utime in os.supports_fd else index)
         return sqlite3.connect(index, check_same_thread=False), info
     except (OSError, sqlite3.Error):
         return None
@@ -244,9 +275,11 @@ def _connect(index: Path) -> tuple[sqlite3.Connection, os.stat_result] | None:
 # --- writing an index ---------------------------------------------------------------------
 
 
-def build(path: str | Path, index: Path, max_bytes: int | None = None) -> Library:
-    """Validate the file and write its index; the briefings, from the index when it could be
-    written, else from memory."""
+def build(
+    path: str | Path, index: Path, max_bytes: int | None = None, cache_bytes: int | None = None
+) -> Library:
+    """Validate the file and write its index (then prune the cache to ``cache_bytes``); the
+    briefings, from the index when it could be written, else from memory."""
     from briefing import store
 
     name = display_name(path)
@@ -272,6 +305,7 @@ def build(path: str | Path, index: Path, max_bytes: int | None = None) -> Librar
         _write(index, meta, raw, document.briefings)
     except (OSError, sqlite3.Error, ValueError):
         return MemoryLibrary(document, name)  # no index can be kept here: read the file each time
+    _prune(index, cache_limit() if cache_bytes is None else cache_bytes)
     library = IndexedLibrary.open(index, Path(path), after, name, max_bytes)
     return library or MemoryLibrary(document, name)
 
@@ -335,6 +369,45 @@ def _runs(places: list[tuple[int, str]]) -> list[tuple[int, str]]:
         else:
             runs.append((end, where))
     return runs
+
+
+def _prune(keep: Path, limit: int) -> None:
+    """Remove the least recently used indexes of the cache folder until it holds at most
+    ``limit`` bytes (``keep``, the index just written, stays whatever its size), and temporary
+    files left by commands that were stopped. Only the user's own files are looked at."""
+    now = time.time()
+    indexes: list[tuple[float, int, str]] = []
+    total = 0
+    try:
+        with os.scandir(keep.parent) as found:
+            for entry in found:
+                name = entry.name
+                is_index = name.startswith("index-") and name.endswith(".sqlite3")
+                is_temporary = name.startswith(".index-") and name.endswith(".tmp")
+                if not (is_index or is_temporary):
+                    continue
+                info = entry.stat(follow_symlinks=False)
+                if not (stat.S_ISREG(info.st_mode) and _private(info)):
+                    continue
+                if is_temporary:
+                    if now - info.st_mtime > STALE_SECONDS:
+                        with contextlib.suppress(OSError):
+                            Path(entry.path).unlink()
+                    else:
+                        total += info.st_size  # being written by another command
+                elif name == keep.name:
+                    total += info.st_size
+                else:
+                    total += info.st_size
+                    indexes.append((info.st_mtime, info.st_size, entry.path))
+    except OSError:
+        return
+    for _, size, path in sorted(indexes):  # the least recently used first
+        if total <= limit:
+            break
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
+            total -= size
 
 
 # --- checking what is read back -----------------------------------------------------------

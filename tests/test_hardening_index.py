@@ -12,6 +12,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -744,7 +745,80 @@ def test_a_cache_folder_of_the_users_own_group_may_be_group_writable(
     assert [path.name for path in folder.iterdir()] == [index_path(data, folder).name]
 
 
-# --- the size of an index ------------------------------------------------------------------
+# --- 7. pruning -----------------------------------------------------------------------------
+
+
+def _files(tmp_path: Path, count: int) -> list[Path]:
+    paths = []
+    for number in range(count):
+        document = multi_document()
+        document["briefings"][0]["title"] = f"File {number}"
+        paths.append(write_json(tmp_path / f"file-{number}.json", document))
+    return paths
+
+
+def _age(path: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_the_cache_keeps_under_its_size_least_recently_used_out_first(
+    tmp_path: Path, cache: Path
+) -> None:
+    first, second, third, fourth = paths = _files(tmp_path, 4)
+    for path in paths[:3]:
+        indexed(path)
+    size = index_path(first, cache).stat().st_size
+    _age(index_path(first, cache), 3000)
+    _age(index_path(second, cache), 1000)  # used since the first
+    _age(index_path(third, cache), 2000)
+    limit = str(3 * size + size // 2)  # room for three
+    result = run_cli("--data", str(fourth), "list", env={index.CACHE_SIZE_ENV: limit})
+    assert_clean(result)
+    kept = sorted(path.name for path in cache.iterdir())
+    assert kept == sorted(index_path(path, cache).name for path in (second, third, fourth))
+    limit = str(2 * size + size // 2)  # room for two: the third goes, then the second
+    result = run_cli("--data", str(first), "list", env={index.CACHE_SIZE_ENV: limit})
+    assert_clean(result)
+    kept = sorted(path.name for path in cache.iterdir())
+    assert kept == sorted(index_path(path, cache).name for path in (first, fourth))
+
+
+def test_an_index_used_is_marked_as_used(data: Path, cache: Path) -> None:
+    db_path = indexed(data)
+    _age(db_path, 3600)
+    before = db_path.stat().st_mtime
+    assert_clean(run_cli("--data", str(data), "summary"))
+    assert db_path.stat().st_mtime > before + 3000
+
+
+def test_the_index_just_written_stays_whatever_the_limit(tmp_path: Path, cache: Path) -> None:
+    first, second = _files(tmp_path, 2)
+    indexed(first)
+    result = run_cli("--data", str(second), "list", env={index.CACHE_SIZE_ENV: "0"})
+    assert_clean(result)
+    assert [path.name for path in cache.iterdir()] == [index_path(second, cache).name]
+
+
+def test_temporary_files_left_behind_are_removed(data: Path, cache: Path) -> None:
+    cache.mkdir(parents=True, exist_ok=True)
+    stale = cache / ".index-0123456789abcdef.sqlite3.x8y7z6.tmp"
+    fresh = cache / ".index-0123456789abcdef.sqlite3.a1b2c3.tmp"  # another command's, now
+    stale.write_bytes(b"x" * 100)
+    fresh.write_bytes(b"x" * 100)
+    _age(stale, 2 * 3600)
+    indexed(data)
+    assert not stale.exists() and fresh.exists()
+
+
+def test_the_cache_size_setting_is_checked(data: Path) -> None:
+    result = run_cli("--data", str(data), "list", env={index.CACHE_SIZE_ENV: "lots"})
+    assert result.returncode == 1
+    assert result.stderr == (
+        "BRIEFING_CACHE_SIZE: not a size: 'lots' (such as 512M, 2G or 1000000)\n"
+    )
+    result = run_cli("--data", str(data), "list", env={index.CACHE_SIZE_ENV: "1.5G"})
+    assert_clean(result)
 
 
 def test_an_index_is_about_the_size_of_its_file(tmp_path: Path, cache: Path) -> None:
