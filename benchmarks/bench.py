@@ -169,7 +169,38 @@ def bench_scale(repeat: int, big: Path) -> list[Row]:
     return rows
 
 
-# --- 4. keystrokes and 5. memory (inside the app) -------------------------------------------
+# --- 4. reporting problems -----------------------------------------------------------------
+
+
+def broken_file(workdir: Path, count: int) -> Path:
+    """``count`` small broken briefings: each a misspelt field, its required fields missing
+    (ten problems each)."""
+    briefings = [{"id": f"b-{n}", "titel": "Something happened"} for n in range(count)]
+    path = workdir / f"broken-{count}.json"
+    path.write_text(json.dumps({"schema_version": 1, "briefings": briefings}, indent=1))
+    return path
+
+
+def valid_file_like(workdir: Path, other: Path) -> Path:
+    """A valid file of the default briefing repeated to about the size of ``other``."""
+    document = json.loads(BUNDLED.read_text())
+    base = document["briefings"][0]
+    count = max(1, round(other.stat().st_size / len(json.dumps(base, indent=1))))
+    document["briefings"] = [dict(base, id=f"{base['id']}-{n}") for n in range(count)]
+    path = workdir / f"valid-like-{other.stem}.json"
+    path.write_text(json.dumps(document, indent=1))
+    return path
+
+
+def bench_problems(repeat: int, workdir: Path, count: int) -> list[Row]:
+    broken = broken_file(workdir, count)
+    valid = valid_file_like(workdir, broken)
+    medians = alternate(lambda: run(briefing_cmd("validate", data=broken)),
+                        lambda: run(briefing_cmd("validate", data=valid)), repeat)  # fmt: skip
+    return [(f"validate, {count} broken briefings", "valid file, same size", *medians)]
+
+
+# --- 5. keystrokes and 6. memory (inside the app) -------------------------------------------
 
 
 def sections_document(count: int) -> dict[str, object]:
@@ -280,8 +311,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="one quick repetition of each")
     parser.add_argument("--repeat", type=int, default=9, help="runs of each (default 9)")
     parser.add_argument("--scale", type=int, default=10_000, help="briefings in the big file")
+    parser.add_argument(
+        "--broken", type=int, default=20_000, help="small broken briefings in the broken file"
+    )
     args = parser.parse_args(argv)
     repeat, count = (1, 200) if args.smoke else (args.repeat, args.scale)
+    broken = 200 if args.smoke else args.broken
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
         # Every run, here and in the commands measured, keeps its indexes in this run's folder.
@@ -292,6 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("summary", lambda: bench_summary(repeat, workdir)),
             ("first paint", lambda: bench_first_paint(repeat, workdir, big)),
             ("scale", lambda: bench_scale(repeat, big)),
+            ("problems", lambda: bench_problems(repeat, workdir, broken)),
             ("keys", lambda: bench_keys(repeat, big)),
             ("memory", lambda: bench_memory(big)),
         ]:

@@ -377,10 +377,8 @@ class BriefingApp(App[None]):
         self._reload_failed = True
         gone = any(problem.message == NO_SUCH_FILE for problem in error.problems)
         self.reader.show_stale("the file is gone" if gone else "the file is invalid")
-        lines = error.lines()
-        shown = "\n".join(lines[:6]) + (f"\n… and {len(lines) - 6} more" if len(lines) > 6 else "")
         self.notify(
-            shown,
+            "\n".join(error.lines(limit=6)),
             title="The data file has a problem: still showing the last good version",
             severity="error",
             timeout=12,

@@ -637,9 +637,8 @@ def _write(lines: Iterator[str]) -> None:
 def _report(error: BriefingError) -> None:
     for line in error.lines():
         print(line, file=sys.stderr)
-    count = len(error.problems)
-    if count > 1:
-        print(f"{count} problems in {visible(error.source)}", file=sys.stderr)
+    if error.count > 1:
+        print(f"{error.count} problems in {visible(error.source)}", file=sys.stderr)
 
 
 def _silence_stdout() -> None:

@@ -13,6 +13,9 @@ from typing import NamedTuple
 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
+MAX_PROBLEMS = 200
+"""The most problems of one file that are reported, as compilers do: the rest are counted."""
+
 
 class Problem(NamedTuple):
     """One thing wrong with a file: what, and where (line, column and field path when known)."""
@@ -30,9 +33,12 @@ class BriefingError(Exception):
     compilers use, so editors and terminals can jump to it.
     """
 
-    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+    def __init__(self, source: str, problems: Sequence[Problem], count: int = 0) -> None:
         self.source = source
         self.problems = tuple(problems)
+        """The problems reported: the first (at most :data:`MAX_PROBLEMS`) in file order."""
+        self.count = max(count, len(self.problems))
+        """How many problems the file has."""
         super().__init__("\n".join(self.lines()))
 
     @classmethod
@@ -41,15 +47,19 @@ class BriefingError(Exception):
         """An error with one problem."""
         return cls(str(source), [Problem(message, line=line, column=column)])
 
-    def lines(self) -> list[str]:
-        """One line per problem, free of control characters whatever the file contained."""
+    def lines(self, limit: int = MAX_PROBLEMS) -> list[str]:
+        """One line for each of the first ``limit`` problems, then ``and N more problems`` if
+        there are more; free of control characters whatever the file contained."""
         lines = []
-        for problem in self.problems:
+        for problem in self.problems[:limit]:
             place = self.source
             if problem.line is not None:
                 place += f":{problem.line}:{problem.column or 1}"
             parts = [place, problem.field, problem.message]
             lines.append(visible(": ".join(part for part in parts if part)))
+        more = self.count - len(lines)
+        if more > 0:
+            lines.append(f"and {more} more problem{'s' * (more != 1)}")
         return lines
 
 

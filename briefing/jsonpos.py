@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from json import decoder
 
 Path = tuple[str | int, ...]
@@ -19,19 +19,68 @@ _MAX_DEPTH = 200
 # The json module's fast (C) string scanner; typeshed does not declare it.
 scanstring: Callable[[str, int], tuple[str, int]] = decoder.scanstring  # type: ignore[attr-defined]
 
+# Its whole-value scanner, to step over a value no path leads into. Numbers stay text: a number
+# of more digits than int() takes must not stop the walk.
+_skip_value: Callable[[str, int], tuple[object, int]] = decoder.JSONDecoder(
+    parse_int=str, parse_float=str
+).scan_once  # type: ignore[attr-defined]
+
+
+class Lines:
+    """Line and column of any offset in a text, at a cost bounded by a chunk of it.
+
+    Counting the newlines before each of many problems is quadratic, and a list of every
+    line's start is large for a file of many short lines; so the newlines before each chunk,
+    and where the line each chunk begins in starts, are counted once (in C)."""
+
+    def __init__(self, text: str, chunk: int = 1 << 16) -> None:
+        self.text = text
+        self.chunk = chunk
+        self._newlines = [0]  # newlines before chunk k
+        self._line_starts = [0]  # where the line that chunk k begins in starts
+        for start in range(0, len(text), chunk):
+            self._newlines.append(self._newlines[-1] + text.count("\n", start, start + chunk))
+            last = text.rfind("\n", start, start + chunk)
+            self._line_starts.append(last + 1 if last >= 0 else self._line_starts[-1])
+
+    def line_column(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in characters) of ``offset``."""
+        offset = min(max(offset, 0), len(self.text))
+        chunk = offset // self.chunk
+        start = chunk * self.chunk
+        newline = self.text.rfind("\n", start, offset)
+        line_start = newline + 1 if newline >= 0 else self._line_starts[chunk]
+        return self._newlines[chunk] + self.text.count("\n", start, offset) + 1, (
+            offset - line_start + 1
+        )
+
 
 class Positions:
-    """Offsets of every value (and of every object key) in a JSON text, by field path."""
+    """Offsets of the values (and object keys) of a JSON text, by field path.
 
-    def __init__(self, text: str) -> None:
+    With ``paths``, only what leads to them is walked in Python: the values beside that way
+    are stepped over by the json module's C scanner, so finding a few places in a big file
+    costs little more than parsing it."""
+
+    def __init__(self, text: str, paths: Iterable[Path] | None = None) -> None:
         self.text = text
         self.values: dict[Path, int] = {}
         self.keys: dict[Path, int] = {}
         self.duplicate_keys: list[tuple[Path, int]] = []
-        """Keys that repeat one earlier in the same object, with the offset of the repeat."""
+        """Keys that repeat one earlier in the same object (of the objects walked into), with
+        the offset of the repeat."""
+        self._inside = None if paths is None else _parents(paths)
+        self._lines: Lines | None = None
         # On text that is not valid JSON, keep what was found before the problem.
-        with contextlib.suppress(ValueError, IndexError, RecursionError):
+        with contextlib.suppress(ValueError, IndexError, RecursionError, StopIteration):
             self._value(0, (), 0)
+
+    @property
+    def lines(self) -> Lines:
+        """The text's line starts, found on first use."""
+        if self._lines is None:
+            self._lines = Lines(self.text)
+        return self._lines
 
     def offset(self, path: Path, *, key: bool = False) -> int | None:
         """Offset of the value at ``path`` (of its key, with ``key``), or of its nearest parent."""
@@ -46,7 +95,7 @@ class Positions:
     def line_column(self, path: Path, *, key: bool = False) -> tuple[int, int] | None:
         """1-based line and column of the value at ``path``, as :meth:`offset` finds it."""
         offset = self.offset(path, key=key)
-        return None if offset is None else line_column(self.text, offset)
+        return None if offset is None else self.lines.line_column(offset)
 
     def _skip(self, index: int) -> int:
         match = _WHITESPACE.match(self.text, index)
@@ -59,12 +108,14 @@ class Positions:
         index = self._skip(index)
         self.values[path] = index
         char = self.text[index]
+        if char == '"':
+            return scanstring(self.text, index + 1)[1]
+        if char in "{[" and self._inside is not None and path not in self._inside:
+            return _skip_value(self.text, index)[1]
         if char == "{":
             return self._object(index + 1, path, depth)
         if char == "[":
             return self._array(index + 1, path, depth)
-        if char == '"':
-            return scanstring(self.text, index + 1)[1]
         match = _SCALAR.match(self.text, index)
         if match is None:
             raise ValueError("not a JSON value")
@@ -109,7 +160,7 @@ class Positions:
             item += 1
 
 
-def line_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column (in characters) of ``offset`` in ``text``."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+def _parents(paths: Iterable[Path]) -> set[Path]:
+    """Every path that leads to one of ``paths`` (not the paths themselves)."""
+    parents = {path[:-1] for path in paths if path}  # few: many problems share an object
+    return {parent[:n] for parent in parents for n in range(len(parent) + 1)}

@@ -3,21 +3,24 @@
 Data flows one way: file -> :func:`load` -> :class:`~briefing.records.Document`, validated on the
 way by the pydantic models of :mod:`briefing.models`. Whatever goes
 wrong on the way (no file, bytes that are not UTF-8, bad JSON, a schema rule broken) becomes a
-:class:`BriefingError` that names the file and the place of every problem found.
+:class:`BriefingError` that names the file and the place of every problem found (of the first
+:data:`~briefing.errors.MAX_PROBLEMS`, in a file with more).
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from briefing import records
-from briefing.errors import BriefingError, Problem
+from briefing.errors import MAX_PROBLEMS, BriefingError, Problem
 from briefing.files import (
     DATA_ENV,
     STDIN,
@@ -31,7 +34,7 @@ from briefing.files import (
 from briefing.models import Document, raw_reference_problems
 
 if TYPE_CHECKING:
-    from briefing.jsonpos import Positions
+    from briefing.jsonpos import Lines
 
 __all__ = [
     "DATA_ENV",
@@ -75,9 +78,24 @@ def as_records(document: Document) -> tuple[records.Document, list[str]]:
 
 def validate(text: str, source: str = "<string>") -> Document:
     """Validate a briefing file's text with the models; ``source`` names it in errors."""
-    # Python's json module first: its syntax errors are the clearest, and it can see repeated
-    # keys, which every JSON parser silently resolves to the last value (a typo's hiding place).
-    repeated_keys = False
+    repeated_keys = _check_syntax(text, source)
+    try:
+        document = Document.model_validate_json(text, strict=True)
+    except ValidationError as error:
+        details = error.errors(include_url=False, include_input=False)
+    else:
+        if not repeated_keys:
+            return document
+        details = []
+    shown, count = problems(details, text)
+    raise BriefingError(source, shown, count)
+
+
+def _check_syntax(text: str, source: str) -> bool:
+    """Whether some object repeats a key, after refusing what Python's json module finds wrong.
+
+    It goes first: its syntax errors are the clearest, and it can see repeated keys, which
+    every JSON parser silently resolves to the last value (a typo's hiding place)."""
     try:
         json.loads(text, object_pairs_hook=_refuse_repeated_keys)
     except json.JSONDecodeError as error:
@@ -88,17 +106,8 @@ def validate(text: str, source: str = "<string>") -> Document:
     except RecursionError:
         raise BriefingError.single(source, "invalid JSON: nested too deeply") from None
     except _RepeatedKey:
-        repeated_keys = True
-    found: list[Problem] = []
-    try:
-        document = Document.model_validate_json(text, strict=True)
-    except ValidationError as error:
-        found = problems(error, text)
-    if repeated_keys:
-        found = sorted([*found, *_repeated_key_problems(text)], key=_file_order)
-    if found:
-        raise BriefingError(source, found)
-    return document
+        return True
+    return False
 
 
 class _RepeatedKey(Exception):
@@ -112,34 +121,84 @@ def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _repeated_key_problems(text: str) -> list[Problem]:
-    from briefing.jsonpos import Positions, line_column
-
-    positions = Positions(text)
-    return [
-        Problem("the same key appears earlier in this object", format_path(loc), *place)
-        for loc, offset in positions.duplicate_keys
-        for place in [line_column(text, offset)]
-    ]
+class _Repeats(dict[str, Any]):
+    """An object that has the same key twice, as :func:`_parsed` marks it."""
 
 
-def _file_order(problem: Problem) -> tuple[int, int]:
-    return (problem.line or 0, problem.column or 0)
+def problems(details: Sequence[ErrorDetails], text: str) -> tuple[list[Problem], int]:
+    """The first :data:`~briefing.errors.MAX_PROBLEMS` problems of a file that failed
+    validation with pydantic's ``details``, in file order, with field paths and places; and how
+    many problems there are in all.
 
-
-def problems(error: ValidationError, text: str) -> list[Problem]:
-    """Turn pydantic's errors into problems with field paths and lines, in file order."""
+    Only the problems shown are placed and worded, and the text is walked in Python only on
+    the way to them: a file of a hundred thousand problems costs about what parsing it does."""
     from briefing.jsonpos import Positions  # the error path only: loading never pays for it
 
-    details = error.errors(include_url=False, include_input=False)
     if details and details[0]["type"] == "json_invalid":
-        return [_parser_problem(str(details[0]["msg"]))]
-    positions = Positions(text)
+        return [_parser_problem(str(details[0]["msg"]))], 1
+    document, repeats = _parsed(text)
+    # One per place and message: the references the models checked are also seen unchecked.
     found = {
-        (loc, message): _problem(positions, loc, error_type, message)
-        for loc, error_type, message in [*_expand(details), *_unchecked_references(text)]
-    }.values()
-    return sorted(found, key=_file_order)
+        (loc, message): (loc, error_type, message)
+        for loc, error_type, message in [*_expand(details), *_unchecked_references(document)]
+    }
+    # A path inside each object with a repeated key, so that the walk goes into it.
+    inside_repeats = [(*loc, "") for loc in repeats]
+    positions = Positions(text, [*(loc for loc, _ in found), *inside_repeats])
+    located = [
+        (positions.offset(loc, key=error_type in _AT_KEY), loc, error_type, message)
+        for loc, error_type, message in found.values()
+    ]
+    located += [(offset, loc, "repeated_key", "") for loc, offset in positions.duplicate_keys]
+    first = heapq.nsmallest(MAX_PROBLEMS, located, key=_file_order)
+    return [_problem(positions.lines, *problem) for problem in first], len(located)
+
+
+_AT_KEY = ("extra_forbidden", "missing")
+"""Errors placed at the key (a missing field: at its object), not at the value."""
+
+
+def _file_order(located: tuple[int | None, Loc, str, str]) -> int:
+    return -1 if located[0] is None else located[0]
+
+
+def _parsed(text: str) -> tuple[object, list[Loc]]:
+    """The file as the json module reads it (``None`` if it cannot), and where its objects
+    with a repeated key are."""
+    repeated = False
+
+    def note_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal repeated
+        result = dict(pairs)
+        if len(result) == len(pairs):
+            return result
+        repeated = True
+        return _Repeats(result)
+
+    try:
+        document = json.loads(text, object_pairs_hook=note_repeats)
+    except (ValueError, RecursionError):
+        return None, []
+    return document, _repeats_in(document) if repeated else []
+
+
+def _repeats_in(document: object) -> list[Loc]:
+    """The paths of the objects marked :class:`_Repeats` in a parsed file."""
+    found: list[Loc] = []
+    stack: list[tuple[Loc, object]] = [((), document)]
+    while stack:
+        loc, value = stack.pop()
+        children: Iterable[tuple[str | int, object]]
+        if isinstance(value, dict):
+            if isinstance(value, _Repeats):
+                found.append(loc)
+            children = value.items()
+        elif isinstance(value, list):
+            children = enumerate(value)
+        else:
+            continue
+        stack.extend(((*loc, key), child) for key, child in children)
+    return found
 
 
 def _expand(details: Iterable[Any]) -> Iterable[tuple[Loc, str, str]]:
@@ -156,32 +215,25 @@ def _expand(details: Iterable[Any]) -> Iterable[tuple[Loc, str, str]]:
             yield loc, detail["type"], detail["msg"]
 
 
-def _unchecked_references(text: str) -> Iterable[tuple[Loc, str, str]]:
+def _unchecked_references(document: object) -> Iterable[tuple[Loc, str, str]]:
     """Reference problems in briefings whose own checks did not run (their fields failed)."""
-    try:
-        document = json.loads(text)
-    except (ValueError, RecursionError):
-        return
     for loc, message in raw_reference_problems(document):
         yield loc, "references", message
 
 
-def _problem(positions: Positions, loc: Loc, error_type: str, message: str) -> Problem:
-    at_key = False
+def _problem(lines: Lines, offset: int | None, loc: Loc, error_type: str, message: str) -> Problem:
     if error_type == "extra_forbidden":
         message = f"unknown field{_suggestion(loc)}"
-        at_key = True
     elif error_type == "missing":
-        message = "missing required field"
-        at_key = True  # points at the object that lacks it
+        message = "missing required field"  # placed at the object that lacks it
+    elif error_type == "repeated_key":
+        message = "the same key appears earlier in this object"
     elif error_type == "model_type" and not loc:
         message = "expected a JSON object with 'schema_version' and 'briefings'"
     else:
         message = message[:1].lower() + message[1:]
-    place = positions.line_column(loc, key=at_key)
-    field = format_path(loc)
-    line, column = place if place else (None, None)
-    return Problem(message, field or None, line, column)
+    line, column = (None, None) if offset is None else lines.line_column(offset)
+    return Problem(message, format_path(loc) or None, line, column)
 
 
 def _suggestion(loc: Loc) -> str:

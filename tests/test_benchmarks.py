@@ -24,6 +24,7 @@ def test_benchmark_smoke_mode_prints_its_table() -> None:
     for expected in (
         "summary --full, piped",
         "list, big file (warm)",
+        "validate, 200 broken briefings",
         "key e, 60 sections",
         "peak memory (MiB), default file",
     ):
