@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from json import decoder
 
@@ -53,6 +54,18 @@ class Lines:
         return self._newlines[chunk] + self.text.count("\n", start, offset) + 1, (
             offset - line_start + 1
         )
+
+    def offset(self, line: int, byte_column: int) -> int:
+        """The offset of a 1-based line and a column counted in UTF-8 bytes, as Rust parsers
+        (pydantic's) count them; a place past the text is clamped to it."""
+        before = min(max(line - 1, 0), self._newlines[-1])  # newlines before the line
+        chunk = max(bisect_left(self._newlines, before) - 1, 0)
+        start = chunk * self.chunk
+        for _ in range(before - self._newlines[chunk]):
+            start = self.text.index("\n", start) + 1
+        wanted = max(byte_column - 1, 0)
+        head = self.text[start : start + wanted].encode("utf-8", "surrogatepass")[:wanted]
+        return start + len(head.decode("utf-8", "ignore"))
 
 
 class Positions:

@@ -107,6 +107,8 @@ def _check_syntax(text: str, source: str) -> bool:
         raise BriefingError.single(source, "invalid JSON: nested too deeply") from None
     except _RepeatedKey:
         return True
+    except ValueError:
+        pass  # a number of more digits than int() takes: pydantic's parser says where
     return False
 
 
@@ -135,7 +137,7 @@ def problems(details: Sequence[ErrorDetails], text: str) -> tuple[list[Problem],
     from briefing.jsonpos import Positions  # the error path only: loading never pays for it
 
     if details and details[0]["type"] == "json_invalid":
-        return [_parser_problem(str(details[0]["msg"]))], 1
+        return [_parser_problem(str(details[0]["msg"]), text)], 1
     document, repeats = _parsed(text)
     # One per place and message: the references the models checked are also seen unchecked.
     found = {
@@ -278,11 +280,72 @@ def format_path(loc: Loc) -> str:
     return path
 
 
-def _parser_problem(parser_message: str) -> Problem:
-    """A syntax error that only pydantic's parser sees (it nests less deeply than json)."""
+def _parser_problem(parser_message: str, text: str) -> Problem:
+    """A syntax error that only pydantic's parser sees, in the user's terms: a lone surrogate
+    escape (the json module lets them through), a number longer than it reads, nesting deeper
+    than it goes."""
+    from briefing.jsonpos import Lines
+
     match = _PARSER_PLACE.match(parser_message.removeprefix("Invalid JSON: "))
     assert match is not None  # the pattern matches any text
     message, line, column = match.groups()
     if line is None:
         return Problem(f"invalid JSON: {message}")
-    return Problem(f"invalid JSON: {message}", line=int(line), column=max(int(column), 1))
+    lines = Lines(text)
+    offset = lines.offset(int(line), int(column))  # the parser counts columns in bytes
+    if "surrogate" in message or "hex escape" in message:
+        offset, message = _lone_surrogate(text, offset) or (offset, message)
+    elif message == "number out of range":
+        offset, message = _long_number(text, offset) or (offset, message)
+    elif message == "recursion limit exceeded":
+        message = f"nested too deeply (more than {_PARSER_DEPTH} levels)"
+    line, column = lines.line_column(offset)
+    return Problem(f"invalid JSON: {message}", line=line, column=column)
+
+
+_PARSER_DEPTH = 200
+"""How deep pydantic's parser nests arrays and objects."""
+
+_PARSER_DIGITS = 4300
+"""The most digits pydantic's parser reads before a number's point (Python's int() too)."""
+
+_ESCAPE = re.compile(
+    r"\\(?:u(?P<high>[dD][89abAB][0-9a-fA-F]{2})(?P<low>\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
+    r"|u(?P<lone_low>[dD][c-fC-F][0-9a-fA-F]{2})|.)",
+    re.DOTALL,
+)
+_NUMBER = re.compile(r"-?(\d+)(\.\d+)?([eE][-+]?\d+)?")
+
+
+def _lone_surrogate(text: str, offset: int) -> tuple[int, str] | None:
+    """The first escape of half a UTF-16 pair (up to where the parser stopped), and what is
+    wrong with it. Text the parser has read holds backslashes only in strings, so escapes
+    match from the start one after another, a double backslash consumed as one."""
+    for match in _ESCAPE.finditer(text, 0, offset + 13):
+        escape = match.group()[:6]
+        if match["high"] and not match["low"]:
+            return match.start(), (
+                f"{escape} is a lone high surrogate: it must be followed by a low one "
+                "(\\udc00 to \\udfff) to make a character"
+            )
+        if match["lone_low"]:
+            return match.start(), (
+                f"{escape} is a lone low surrogate: it must follow a high one "
+                "(\\ud800 to \\udbff) to make a character"
+            )
+    return None
+
+
+def _long_number(text: str, offset: int) -> tuple[int, str] | None:
+    """The start of the number the parser stopped in, and what is wrong with it."""
+    start = min(offset, len(text))
+    while start > 0 and text[start - 1] in "0123456789":
+        start -= 1
+    if start > 0 and text[start - 1] == "-":
+        start -= 1
+    number = _NUMBER.match(text, start)
+    if number is None or len(number[1]) <= _PARSER_DIGITS:
+        return None
+    if number[2] or number[3]:
+        return start, f"a number with more than {_PARSER_DIGITS} digits before its decimal point"
+    return start, f"a number of more than {_PARSER_DIGITS} digits"

@@ -10,17 +10,160 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from textual.widgets import Static
 
+from briefing.app import make_app
 from briefing.errors import BriefingError, Problem
+from briefing.index import open_library
 from briefing.jsonpos import Lines, Positions
 from briefing.store import parse
-from tests.conftest import minimal, run_cli, write_json
+from tests.conftest import minimal, notifications, run_cli, write_json
+from tests.helpers import wait_until
 
 
 def place_of(text: str, fragment: str, after: int = 0) -> tuple[int, int]:
     """1-based line and column of the first ``fragment`` in ``text`` from offset ``after``."""
     offset = text.index(fragment, after)
     return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+# --- numbers of more than 4,300 digits ------------------------------------------------------
+
+LONG = "1" + "0" * 5000
+"""A number of 5,001 digits: more than int() (and pydantic's parser) reads."""
+
+TOO_LONG = "invalid JSON: a number of more than 4300 digits"
+
+
+def briefing_with(tmp_path: Path, field: str, raw: str) -> tuple[Path, str]:
+    """The minimal file with one field of its briefing written as ``raw`` JSON text."""
+    data = minimal()
+    data["briefings"][0][field] = "@@@"
+    text = json.dumps(data, indent=2).replace('"@@@"', raw)
+    path = tmp_path / "briefings.json"
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+@pytest.mark.parametrize("command", ["validate", "summary", "list"])
+def test_a_number_too_long_to_read_is_one_located_problem(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "long.json"
+    path.write_text('{"schema_version": ' + LONG + ', "briefings": []}')
+    result = run_cli("--data", str(path), command)
+    assert result.returncode == 1
+    assert result.stderr == f"{path}:1:20: {TOO_LONG}\n"
+
+
+@pytest.mark.parametrize("sign", ["", "-"])
+def test_a_number_too_long_inside_a_briefing_is_placed_at_its_start(
+    tmp_path: Path, sign: str
+) -> None:
+    path, text = briefing_with(tmp_path, "published", sign + LONG)
+    line, column = place_of(text, sign + LONG)
+    result = run_cli("--data", str(path), "validate")
+    assert (result.returncode, result.stderr) == (1, f"{path}:{line}:{column}: {TOO_LONG}\n")
+
+
+def test_a_float_with_too_many_digits_before_its_point_is_one_located_problem(
+    tmp_path: Path,
+) -> None:
+    path, text = briefing_with(tmp_path, "title", LONG + ".5")
+    line, column = place_of(text, LONG)
+    result = run_cli("--data", str(path), "validate")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"{path}:{line}:{column}: invalid JSON: a number with more than 4300 digits before its "
+        "decimal point\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["1." + "0" * 5000, "0." + "1" * 5000, "1e" + "9" * 5000],
+    ids=["long-fraction", "long-fraction-0", "long-exponent"],
+)
+def test_long_fractions_and_exponents_are_ordinary_wrong_values(
+    tmp_path: Path, number: str
+) -> None:
+    path, text = briefing_with(tmp_path, "title", number)
+    line, column = place_of(text, number)
+    result = run_cli("--data", str(path), "validate")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"{path}:{line}:{column}: briefings[0].title: input should be a valid string\n"
+    )
+
+
+async def test_a_reader_whose_file_gains_a_long_number_keeps_the_last_good_version(
+    tmp_path: Path,
+) -> None:
+    path = write_json(tmp_path / "b.json", minimal())
+    app = make_app(open_library(path), loader=lambda: open_library(path))
+    messages = notifications(app)
+    async with app.run_test(size=(100, 40)) as pilot:
+        text = json.dumps(minimal()).replace('"schema_version": 1', f'"schema_version": {LONG}')
+        path.write_text(text)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: any(TOO_LONG in m for m in messages), "the problem")
+        assert f"{path}:1:20: {TOO_LONG}" in messages
+        assert str(app.screen.query_one("#title", Static).render()) == "First briefing"
+        assert app.is_running
+
+
+# --- messages in the user's terms ------------------------------------------------------------
+
+HIGH = (
+    "{} is a lone high surrogate: it must be followed by a low one (\\udc00 to \\udfff) to make "
+    "a character"
+)
+LOW = (
+    "{} is a lone low surrogate: it must follow a high one (\\ud800 to \\udbff) to make a character"
+)
+
+
+@pytest.mark.parametrize(
+    ("escapes", "at", "message"),
+    [
+        ("\\ud800", "\\ud800", HIGH.format("\\ud800")),
+        ("\\uD800\\u0041", "\\uD800", HIGH.format("\\uD800")),
+        ("\\ud800\\ud800\\udc00", "\\ud800", HIGH.format("\\ud800")),
+        ("\\udfff", "\\udfff", LOW.format("\\udfff")),
+        ("\\uDC00\\ud800", "\\uDC00", LOW.format("\\uDC00")),
+        ("\\ud83d\\ude00 and \\udc00", "\\udc00", LOW.format("\\udc00")),
+        ("é€ \\\\\\ud800", "\\ud800", HIGH.format("\\ud800")),  # after \\ (a backslash)
+    ],
+)
+def test_a_lone_surrogate_escape_is_named_at_its_place(
+    tmp_path: Path, escapes: str, at: str, message: str
+) -> None:
+    path, text = briefing_with(tmp_path, "title", json.dumps("A title ")[:-1] + escapes + '"')
+    line, column = place_of(text, at)
+    result = run_cli("--data", str(path), "validate")
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"{path}:{line}:{column}: invalid JSON: {message}\n",
+    )
+
+
+def test_an_escaped_backslash_before_u_is_no_escape(tmp_path: Path) -> None:
+    path, _ = briefing_with(tmp_path, "title", '"A \\\\ud800 title"')
+    result = run_cli("--data", str(path), "validate")
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_a_parser_place_counts_characters_not_bytes() -> None:
+    """Pydantic's parser counts columns in bytes: a line with accents must not shift it."""
+
+    def nesting_problem(key: str) -> Problem:
+        text = '{"schema_version": 1, "' + key + '": ' + "[" * 300 + "]" * 300 + "}"
+        with pytest.raises(BriefingError) as caught:
+            parse(text, "deep.json")
+        (problem,) = caught.value.problems
+        return problem
+
+    plain, accented = nesting_problem("abc"), nesting_problem("é€ü")
+    assert plain == accented
+    assert plain.message == "invalid JSON: nested too deeply (more than 200 levels)"
 
 
 # --- many problems: the first 200, in linear time --------------------------------------------
@@ -94,6 +237,9 @@ def test_lines_agree_with_counting_newlines(text: str, chunk: int, data: st.Data
     offset = data.draw(st.integers(0, len(text)))
     line, column = naive_line_column(text, offset)
     assert lines.line_column(offset) == (line, column)
+    line_start = offset - column + 1
+    byte_column = len(text[line_start:offset].encode()) + 1
+    assert lines.offset(line, byte_column) == offset
 
 
 json_values = st.recursive(
