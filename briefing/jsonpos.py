@@ -14,7 +14,8 @@ from json import decoder
 Path = tuple[str | int, ...]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
+# NaN and Infinity are not JSON, but the json module and pydantic read them: so must the walk.
+_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
 _MAX_DEPTH = 200
 
 # The json module's fast (C) string scanner; typeshed does not declare it.

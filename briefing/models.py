@@ -12,6 +12,7 @@ field path so that an author can go straight to it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -107,13 +108,25 @@ def _url(value: str) -> str:
 
 def _schema_version(value: object) -> object:
     # bool is an int in Python, and true == 1: without this, "schema_version": true would pass.
-    if type(value) is not int or value != SCHEMA_VERSION:
+    if type(value) is not int:
+        raise PydanticCustomError(
+            "schema_version", "expected the number 1, got {value}", {"value": _spelling(value)}
+        )
+    if value != SCHEMA_VERSION:
         raise PydanticCustomError(
             "schema_version",
             "unsupported format version {version}: this version of briefing reads version 1",
             {"version": repr(value)},
         )
     return value
+
+
+def _spelling(value: object) -> str:
+    """A value read from a file as JSON writes it (an object or array by its kind), short."""
+    if isinstance(value, dict | list):
+        return "an object" if isinstance(value, dict) else "an array"
+    spelt = json.dumps(value, ensure_ascii=False)
+    return spelt if len(spelt) <= 40 else f"{spelt[:39]}…"
 
 
 def _string_schema(**constraints: Any) -> WithJsonSchema:

@@ -166,6 +166,49 @@ def test_a_parser_place_counts_characters_not_bytes() -> None:
     assert plain.message == "invalid JSON: nested too deeply (more than 200 levels)"
 
 
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("true", "expected the number 1, got true"),
+        ("false", "expected the number 1, got false"),
+        ("null", "expected the number 1, got null"),
+        ('"1"', 'expected the number 1, got "1"'),
+        ("1.0", "expected the number 1, got 1.0"),
+        pytest.param("1." + "0" * 5000, "expected the number 1, got 1.0", id="long-fraction"),
+        ("1e99999", "expected the number 1, got Infinity"),
+        ("[1]", "expected the number 1, got an array"),
+        ('{"version": 1}', "expected the number 1, got an object"),
+        pytest.param(
+            '"' + "x" * 60 + '"', 'expected the number 1, got "' + "x" * 38 + "…", id="long"
+        ),
+        ("2", "unsupported format version 2: this version of briefing reads version 1"),
+    ],
+)
+def test_a_wrong_schema_version_says_what_is_expected_in_json_terms(
+    tmp_path: Path, raw: str, message: str
+) -> None:
+    path = tmp_path / "version.json"
+    path.write_text(
+        json.dumps(minimal()).replace('"schema_version": 1', f'"schema_version": {raw}')
+    )
+    result = run_cli("--data", str(path), "validate")
+    assert (result.returncode, result.stderr) == (1, f"{path}:1:20: schema_version: {message}\n")
+
+
+def test_nan_does_not_stop_the_places_of_later_problems(tmp_path: Path) -> None:
+    data = minimal()
+    data["briefings"][0]["title"] = ""
+    text = json.dumps(data, indent=2).replace('"schema_version": 1', '"schema_version": NaN')
+    path = tmp_path / "nan.json"
+    path.write_text(text)
+    line, column = place_of(text, '""')
+    result = run_cli("--data", str(path), "validate")
+    assert result.stderr.splitlines()[:2] == [
+        f"{path}:2:21: schema_version: expected the number 1, got NaN",
+        f"{path}:{line}:{column}: briefings[0].title: must not be empty or only white space",
+    ]
+
+
 # --- many problems: the first 200, in linear time --------------------------------------------
 
 

@@ -300,7 +300,7 @@ def test_schema_version_must_be_1(doc: dict[str, Any], version: object) -> None:
     doc["schema_version"] = version
     problems = problems_of(doc)
     assert [field for field, _ in problems] == ["schema_version"]
-    assert "reads version 1" in problems[0][1]
+    assert problems[0][1].startswith(("unsupported format version", "expected the number 1"))
 
 
 @pytest.mark.parametrize(
