@@ -165,28 +165,10 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
     """The file's text, decoded as UTF-8 (a leading byte-order mark is allowed). A file over
     the size limit is refused before it is read."""
     name = display_name(path)
-    limit = size_limit() if max_bytes is None else max_bytes
-    try:
-        if str(path) == STDIN:
-            raw = sys.stdin.buffer.read(limit + 1)  # a pipe is what standard input should be
-            if len(raw) > limit:
-                raise FileTooLarge
-        else:
-            raw = read_regular(path, limit)
-    except FileTooLarge:
-        raise too_large(name, limit) from None
-    except NotRegularFile as error:
-        raise BriefingError.single(name, str(error)) from None
-    except FileNotFoundError:
-        raise BriefingError.single(name, NO_SUCH_FILE) from None
-    except IsADirectoryError:
-        raise BriefingError.single(name, "is a directory, not a briefing file") from None
-    except PermissionError:
-        raise BriefingError.single(name, "permission denied: cannot read it") from None
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise BriefingError.single(name, LINK_LOOP) from None
-        raise BriefingError.single(name, f"cannot read it: {error.strerror or error}") from None
+    raw = _raw_bytes(path, name, size_limit() if max_bytes is None else max_bytes)
+    wide = _wide_encoding(raw)
+    if wide:
+        raise BriefingError.single(name, f"the file is {wide} text; save it as UTF-8")
     raw = raw.removeprefix(_BOM)
     try:
         text = raw.decode("utf-8")
@@ -203,6 +185,32 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
     return text
 
 
+def _raw_bytes(path: str | Path, name: str, limit: int) -> bytes:
+    """The bytes of the file (or standard input), at most ``limit`` of them; every way reading
+    can fail is one located problem."""
+    try:
+        if str(path) == STDIN:
+            raw = sys.stdin.buffer.read(limit + 1)  # a pipe is what standard input should be
+            if len(raw) > limit:
+                raise FileTooLarge
+            return raw
+        return read_regular(path, limit)
+    except FileTooLarge:
+        raise too_large(name, limit) from None
+    except NotRegularFile as error:
+        raise BriefingError.single(name, str(error)) from None
+    except FileNotFoundError:
+        raise BriefingError.single(name, NO_SUCH_FILE) from None
+    except IsADirectoryError:
+        raise BriefingError.single(name, "is a directory, not a briefing file") from None
+    except PermissionError:
+        raise BriefingError.single(name, "permission denied: cannot read it") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise BriefingError.single(name, LINK_LOOP) from None
+        raise BriefingError.single(name, f"cannot read it: {error.strerror or error}") from None
+
+
 def too_large(name: str, limit: int) -> BriefingError:
     """The error for a file over the size limit."""
     return BriefingError.single(
@@ -210,6 +218,22 @@ def too_large(name: str, limit: int) -> BriefingError:
         f"the file is larger than the limit of {_human(limit)}; to read it, raise the limit "
         f"with --max-size or {MAX_SIZE_ENV}",
     )
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """``UTF-16`` or ``UTF-32`` when the bytes are text in one of them: by its byte-order mark,
+    else by the NUL bytes its first characters have (JSON starts with ASCII; RFC 4627, 3)."""
+    for bom, wide in _WIDE_BOMS:
+        if raw.startswith(bom):
+            return wide
+    nuls = "".join("0" if byte == 0 else "x" for byte in raw[:4])
+    return _WIDE_NULS.get(nuls if len(nuls) == 4 else nuls[:2])
+
+
+_WIDE_BOMS = ((b"\xff\xfe\0\0", "UTF-32"), (b"\0\0\xfe\xff", "UTF-32"),
+              (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))  # fmt: skip
+_WIDE_NULS = {"000x": "UTF-32", "x000": "UTF-32", "0x0x": "UTF-16", "x0x0": "UTF-16",
+              "0x": "UTF-16", "x0": "UTF-16"}  # fmt: skip
 
 
 def _human(size: int) -> str:

@@ -17,7 +17,7 @@ from briefing.errors import BriefingError, Problem
 from briefing.index import open_library
 from briefing.jsonpos import Lines, Positions
 from briefing.store import parse
-from tests.conftest import minimal, notifications, run_cli, write_json
+from tests.conftest import BUNDLED, minimal, notifications, run_cli, write_json
 from tests.helpers import wait_until
 
 
@@ -207,6 +207,27 @@ def test_nan_does_not_stop_the_places_of_later_problems(tmp_path: Path) -> None:
         f"{path}:2:21: schema_version: expected the number 1, got NaN",
         f"{path}:{line}:{column}: briefings[0].title: must not be empty or only white space",
     ]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [
+        ("utf-16-le", "UTF-16"),
+        ("utf-16-be", "UTF-16"),
+        ("utf-16", "UTF-16"),  # with a byte-order mark
+        ("utf-32-le", "UTF-32"),
+        ("utf-32-be", "UTF-32"),
+        ("utf-32", "UTF-32"),
+    ],
+)
+def test_utf16_and_utf32_files_are_named_as_such(tmp_path: Path, encoding: str, name: str) -> None:
+    path = tmp_path / "wide.json"
+    path.write_bytes(BUNDLED.read_text(encoding="utf-8").encode(encoding))
+    result = run_cli("--data", str(path), "validate")
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"{path}: the file is {name} text; save it as UTF-8\n",
+    )
 
 
 # --- many problems: the first 200, in linear time --------------------------------------------
