@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.widgets import Static
 
+from briefing import store
 from briefing.app import make_app
 from briefing.errors import BriefingError, Problem
 from briefing.index import open_library
@@ -335,3 +336,57 @@ def test_a_walk_to_some_paths_finds_what_the_whole_walk_finds(
         for key in (False, True):
             assert some.offset(path, key=key) == whole.offset(path, key=key)
             assert some.line_column(path, key=key) == whole.line_column(path, key=key)
+
+
+def _broken_briefing(n: int, breaks: list[str]) -> dict[str, Any]:
+    briefing = minimal()["briefings"][0]
+    briefing["id"] = f"b-{n}"
+    for kind in breaks:
+        if kind == "misspelt":
+            briefing["titel"] = briefing.pop("title")
+        elif kind == "date":
+            briefing["published"] = "someday"
+        elif kind == "reference":
+            briefing["key_facts"][0]["section"] = "nowhere"
+        elif kind == "empty":
+            briefing["sections"][1]["paragraphs"] = []
+    return briefing
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["misspelt", "date", "reference", "empty"]), unique=True),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from([1, True, "1"]),
+    st.booleans(),
+    st.integers(1, 12),
+)
+def test_the_problems_shown_are_the_first_in_file_order_of_all_found(
+    breaks: list[list[str]], version: object, version_last: bool, shown: int
+) -> None:
+    """Only the problems that can come first are placed: the same as placing all of them."""
+    briefings = [_broken_briefing(n, kinds) for n, kinds in enumerate(breaks)]
+    document = {"briefings": briefings, "schema_version": version}
+    if not version_last:
+        document = {"schema_version": version, "briefings": briefings}
+    text = json.dumps(document, indent=1)
+
+    def report(cap: int) -> BriefingError | None:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(store, "MAX_PROBLEMS", cap)
+            try:
+                parse(text, "f.json")
+            except BriefingError as error:
+                return error
+        return None
+
+    capped, everything = report(shown), report(10**9)
+    if everything is None:
+        assert capped is None
+        return
+    assert capped is not None
+    assert capped.problems == everything.problems[:shown]
+    assert capped.count == everything.count == len(everything.problems)
