@@ -93,6 +93,7 @@ def validate(text: str, source: str = "<string>") -> Document:
     # it (it doubled the time of a file of 200,000 problems).
     with _collector_paused():
         details = [] if failed is None else failed.errors(include_url=False, include_input=False)
+        del failed  # it holds the values that failed (whole briefings): free them for the parse
         shown, count = problems(details, text)
     raise BriefingError(source, shown, count)
 
@@ -156,12 +157,11 @@ def problems(details: Sequence[ErrorDetails], text: str) -> tuple[list[Problem],
     if details and details[0]["type"] == "json_invalid":
         return [_parser_problem(str(details[0]["msg"]), text)], 1
     document, repeats = _parsed(text)
-    # One per place and message: the references the models checked are also seen unchecked.
-    found = {
-        (loc, message): (loc, error_type, message)
-        for loc, error_type, message in [*_expand(details), *_unchecked_references(document)]
-    }
-    candidates = _first_candidates(list(found.values()))
+    found = list(_expand(details))
+    # The references the models checked are seen again unchecked: once each.
+    checked = {(loc, message) for loc, error_type, message in found if error_type == "references"}
+    found += [ref for ref in _unchecked_references(document) if (ref[0], ref[2]) not in checked]
+    candidates = _first_candidates(found)
     # A path inside each object with a repeated key, so that the walk goes into it.
     inside_repeats = [(*loc, "") for loc in repeats]
     positions = Positions(text, [*(loc for loc, _, _ in candidates), *inside_repeats])
@@ -179,20 +179,15 @@ def _first_candidates(found: list[tuple[Loc, str, str]]) -> list[tuple[Loc, str,
     """The problems that can be among the first :data:`~briefing.errors.MAX_PROBLEMS` in file
     order, to be placed: the problems of a briefing come after those of the briefings before it,
     so only those of the first briefings that have that many in all, and those outside them."""
-    by_briefing: dict[int, list[tuple[Loc, str, str]]] = {}
-    candidates = []
-    for problem in found:
-        loc = problem[0]
-        if len(loc) > 1 and loc[0] == "briefings" and isinstance(loc[1], int):
-            by_briefing.setdefault(loc[1], []).append(problem)
-        else:
-            candidates.append(problem)
-    enough = len(candidates) + MAX_PROBLEMS
-    for index in sorted(by_briefing):
-        if len(candidates) >= enough:
-            break
-        candidates += by_briefing[index]
-    return candidates
+    briefings = [
+        loc[1] if len(loc) > 1 and loc[0] == "briefings" and isinstance(loc[1], int) else -1
+        for loc, _, _ in found
+    ]
+    inside = [index for index in briefings if index >= 0]
+    if len(inside) <= MAX_PROBLEMS:
+        return found
+    last = heapq.nsmallest(MAX_PROBLEMS, inside)[-1]
+    return [problem for problem, index in zip(found, briefings, strict=True) if index <= last]
 
 
 _AT_KEY = ("extra_forbidden", "missing")
