@@ -36,6 +36,9 @@ MAX_AUTO_WIDTH = 100
 PIPE_WIDTH = 80
 """The width of a summary written to a pipe or file."""
 
+MAX_TABS = 20
+"""How many browser tabs (each a reader process) ``briefing serve`` allows at once by default."""
+
 _SHOWN_IDS = 10
 _READ = "read"
 
@@ -201,6 +204,44 @@ def _serve_arguments(served: argparse.ArgumentParser) -> None:
         help="address to listen on (default: 127.0.0.1, this machine only)",
     )
     served.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    served.add_argument(
+        "--origin",
+        action="append",
+        default=[],
+        type=_origin,
+        metavar="URL",
+        help="also open readers for pages at this address, such as this server under another "
+        "name: http://myhost:8000 (repeat for more; the server's own address always works)",
+    )
+    served.add_argument(
+        "--max-tabs",
+        type=_tabs,
+        default=MAX_TABS,
+        metavar="N",
+        help=f"at most N tabs (each a reader process) open at once (default: {MAX_TABS})",
+    )
+
+
+def _origin(value: str) -> str:
+    from briefing.serve import origin_of
+
+    origin = origin_of(value)
+    if origin is None:
+        raise argparse.ArgumentTypeError(
+            f"not a web address's origin: {value!r} (give "
+            "http://HOST[:PORT] or https://HOST[:PORT])"
+        )
+    return origin
+
+
+def _tabs(value: str) -> int:
+    try:
+        tabs = int(value)
+    except ValueError:
+        tabs = 0
+    if tabs < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of at least 1")
+    return tabs
 
 
 def _validate_arguments(validate: argparse.ArgumentParser) -> None:
@@ -414,7 +455,8 @@ def _serve(args: argparse.Namespace) -> int:
     if not serve.is_loopback(args.host):
         print(serve.NO_AUTH_WARNING.format(url=url), file=sys.stderr)
     print(f"Serving the briefing reader at {url} (ctrl+c to stop)", flush=True)
-    serve.serve(serve.reader_command(path, args.id, args.max_size), args.host, args.port)
+    command = serve.reader_command(path, args.id, args.max_size)
+    serve.serve(command, args.host, args.port, origins=args.origin, max_tabs=args.max_tabs)
     return EXIT_OK
 
 
