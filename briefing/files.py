@@ -152,13 +152,19 @@ def parse_size(text: str) -> int:
 
 def size_limit() -> int:
     """The largest data file read: ``$BRIEFING_MAX_SIZE`` when set, else the default."""
-    configured = os.environ.get(MAX_SIZE_ENV)
+    return size_setting(MAX_SIZE_ENV, DEFAULT_MAX_BYTES)
+
+
+def size_setting(variable: str, default: int) -> int:
+    """A size set by an environment variable (``512M``, ``1G``...), else ``default``; a value
+    that is not a size is the user's error, named after the variable."""
+    configured = os.environ.get(variable)
     if not configured:
-        return DEFAULT_MAX_BYTES
+        return default
     try:
         return parse_size(configured)
     except ValueError as error:
-        raise BriefingError.single(MAX_SIZE_ENV, str(error)) from None
+        raise BriefingError.single(variable, str(error)) from None
 
 
 def read_text(path: str | Path, max_bytes: int | None = None) -> str:

@@ -51,10 +51,10 @@ from briefing.errors import BriefingError
 from briefing.files import (
     STDIN,
     display_name,
-    parse_size,
     read_text,
     real_path,
     size_limit,
+    size_setting,
     too_large,
     user_folder,
 )
@@ -145,13 +145,7 @@ def cache_dir() -> Path | None:
 
 def cache_limit() -> int:
     """How many bytes of indexes the cache keeps: ``$BRIEFING_CACHE_SIZE``, else the default."""
-    configured = os.environ.get(CACHE_SIZE_ENV)
-    if not configured:
-        return DEFAULT_CACHE_BYTES
-    try:
-        return parse_size(configured)
-    except ValueError as error:
-        raise BriefingError.single(CACHE_SIZE_ENV, str(error)) from None
+    return size_setting(CACHE_SIZE_ENV, DEFAULT_CACHE_BYTES)
 
 
 def index_path(data: Path, folder: Path) -> Path:
