@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 MAX_PROBLEMS = 200
 """The most problems of one file that are reported, as compilers do: the rest are counted."""
@@ -64,5 +64,14 @@ class BriefingError(Exception):
 
 
 def visible(text: str) -> str:
-    """Show control characters as escapes, so a message can never drive the terminal."""
-    return _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1], text)
+    """Show control characters as escapes, so a message can never drive the terminal; a byte
+    that was not UTF-8 (in a file name or an argument, which Python keeps as a lone surrogate)
+    as the byte it was: ``\\xff``."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\udc80" <= char <= "\udcff":
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return repr(char)[1:-1]

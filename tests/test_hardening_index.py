@@ -594,14 +594,14 @@ def test_an_id_that_is_not_utf8_is_no_briefing(data: Path, cache_setting: str | 
             result = run_cli("--data", str(data), *command, env=env)
             assert result.returncode == 1, result.stderr
             no_traceback(result)
-            assert result.stderr.startswith(f"{data}: no briefing '\\udcff' (the file has: older,")
+            assert result.stderr.startswith(f"{data}: no briefing '\\xff' (the file has: older,")
 
 
 def test_an_id_that_is_not_utf8_from_standard_input(data: Path) -> None:
     result = run_cli("--data", "-", "summary", NOT_UTF8, input=data.read_text())
     assert result.returncode == 1
     no_traceback(result)
-    assert "no briefing '\\udcff'" in result.stderr
+    assert "no briefing '\\xff'" in result.stderr
 
 
 @pytest.mark.parametrize("cache_setting", [None, "off"], ids=["indexed", "no-cache"])
@@ -831,3 +831,10 @@ def test_an_index_is_about_the_size_of_its_file(tmp_path: Path, cache: Path) -> 
     # The briefings compressed, the places of the fields in a row with one place as one: about
     # the file's size, mostly the folded text that search scans (it was 1.85 times the file).
     assert index_path(path, cache).stat().st_size < 1.2 * path.stat().st_size
+
+
+def test_a_file_name_that_is_not_utf8_is_named_by_its_bytes(tmp_path: Path) -> None:
+    missing = os.fsdecode(os.fsencode(tmp_path) + b"/\xff.json")
+    result = run_cli("--data", missing, "list")
+    assert result.returncode == 1
+    assert result.stderr == f"{tmp_path}/\\xff.json: no such file\n"
