@@ -358,6 +358,15 @@ class BriefingApp(App[None]):
             library = loader()
         except BriefingError as error:
             self.call_from_thread(self._reload_problem, error)
+        except Exception as error:
+            # A failure no check foresaw (an OS error in a race with an editor's save, say) must
+            # not end the reader: it keeps the last good data and says what happened, as for any
+            # problem with the file.
+            source = str(self.source) if self.source else "the data file"
+            problem = BriefingError.single(
+                source, f"cannot read it: {str(error) or type(error).__name__}"
+            )
+            self.call_from_thread(self._reload_problem, problem)
         else:
             self.call_from_thread(self._reloaded, library, announce)  # type: ignore[arg-type]
 

@@ -320,3 +320,27 @@ def test_the_real_reader_quits_at_once_after_its_file_is_swapped(
     term.assert_restored()
     saved = json.loads((user_home / ".local/state/briefing/state.json").read_text())
     assert (saved["data"], saved["briefing"]) == (str(tmp_path.resolve() / "b.json"), "first")
+
+
+async def test_a_reload_that_fails_unforeseen_keeps_the_reader_and_says_why(
+    tmp_path: Path,
+) -> None:
+    path = write_json(tmp_path / "b.json", minimal())
+    failures = [OSError(5, "Input/output error"), RuntimeError()]
+
+    def loader() -> object:
+        raise failures.pop(0)
+
+    app = reloading_app(path)
+    app.loader = loader  # type: ignore[assignment]
+    messages = notifications(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await wait_until(pilot, lambda: any("Input/output error" in m for m in messages))
+        assert f"{path}: cannot read it: [Errno 5] Input/output error" in messages[-1]
+        await pilot.press("r")
+        await wait_until(pilot, lambda: any("RuntimeError" in m for m in messages))
+        assert app.is_running and reader(app).briefing.id == "first"
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
