@@ -145,7 +145,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description=DESCRIPTION,
         epilog="The data file is the one given by --data, else $BRIEFING_DATA, else the bundled "
         "briefings; an index of it is kept in your cache folder ($BRIEFING_CACHE to move it, "
-        "'off' for none). Exit codes: 0 ok, 1 a problem with the data, 2 bad usage.",
+        "'off' for none; $BRIEFING_CACHE_SIZE, such as 100M, bounds its size). "
+        "Exit codes: 0 ok, 1 a problem with the data, 2 bad usage.",
     )
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     _add_data_option(parser, default=None)
