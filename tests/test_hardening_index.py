@@ -8,7 +8,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -31,6 +30,9 @@ from briefing.library import Library, MemoryLibrary
 from briefing.summary import Options, render
 from tests.conftest import BUNDLED, ROOT, minimal, multi_document, run_cli, write_json
 from tests.helpers import wait_until
+from tests.test_index import briefing_row as row
+from tests.test_index import set_briefing_row as set_row
+from tests.test_index import sql
 
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """What must never reach standard output from a file or a cache: C0 (but tab and newline),
@@ -66,31 +68,6 @@ def indexed(path: Path) -> Path:
     assert result.returncode == 0, result.stderr
     assert db_path.is_file()
     return db_path
-
-
-def sql(db_path: Path, statement: str, *parameters: object) -> None:
-    db = sqlite3.connect(db_path)
-    with db:
-        db.execute(statement, parameters)
-    db.close()
-
-
-def row(db_path: Path, pos: int = 0) -> dict[str, Any]:
-    """A briefing's JSON form as the index holds it."""
-    db = sqlite3.connect(db_path)
-    blob = db.execute("SELECT json FROM briefings WHERE pos = ?", (pos,)).fetchone()[0]
-    db.close()
-    parsed: dict[str, Any] = json.loads(zlib.decompress(blob))
-    return parsed
-
-
-def set_row(db_path: Path, data: object, pos: int = 0) -> None:
-    """Replace a briefing's row, stored as the index stores it (valid zlib, valid JSON)."""
-    sql(db_path, "UPDATE briefings SET json = ? WHERE pos = ?", _blob(data), pos)
-
-
-def _blob(data: object) -> bytes:
-    return zlib.compress(json.dumps(data).encode())
 
 
 def assert_clean(result: subprocess.CompletedProcess[str]) -> None:

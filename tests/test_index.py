@@ -95,10 +95,10 @@ def test_a_settled_file_is_no_longer_hashed(tmp_path: Path, cache: Path) -> None
     [
         lambda db_path: db_path.write_bytes(b"not a database at all" * 100),
         lambda db_path: db_path.write_bytes(db_path.read_bytes()[:1000]),
-        lambda db_path: _sql(db_path, "DROP TABLE entries"),
-        lambda db_path: _sql(db_path, "UPDATE meta SET value = '0.0.0' WHERE key = 'version'"),
-        lambda db_path: _sql(db_path, "UPDATE meta SET value = 'nonsense' WHERE key = 'key'"),
-        lambda db_path: _sql(db_path, "DELETE FROM meta WHERE key = 'digest'"),
+        lambda db_path: sql(db_path, "DROP TABLE entries"),
+        lambda db_path: sql(db_path, "UPDATE meta SET value = '0.0.0' WHERE key = 'version'"),
+        lambda db_path: sql(db_path, "UPDATE meta SET value = 'nonsense' WHERE key = 'key'"),
+        lambda db_path: sql(db_path, "DELETE FROM meta WHERE key = 'digest'"),
     ],
     ids=["garbage", "truncated", "table-missing", "other-version", "bad-key", "meta-missing"],
 )
@@ -112,7 +112,7 @@ def test_a_damaged_or_foreign_index_is_rebuilt(tmp_path: Path, cache: Path, dama
     assert isinstance(open_library(path), IndexedLibrary)
 
 
-def _sql(db_path: Path, statement: str, *parameters: object) -> None:
+def sql(db_path: Path, statement: str, *parameters: object) -> None:
     db = sqlite3.connect(db_path)
     with db:
         db.execute(statement, parameters)
@@ -123,7 +123,7 @@ def test_a_damaged_row_removes_the_index_and_the_file_is_read(tmp_path: Path, ca
     path = tmp_path / "b.json"
     titled(path, "First title")
     open_library(path)
-    _sql(index_path(path, cache), "UPDATE briefings SET json = '{\"id\": 3'")
+    sql(index_path(path, cache), "UPDATE briefings SET json = '{\"id\": 3'")
     library = open_library(path)
     assert isinstance(library, IndexedLibrary)  # the list is sound: opened
     assert library.newest().title == "First title"  # the row is not: from the file
@@ -143,7 +143,7 @@ def briefing_row(db_path: Path, pos: int = 0) -> dict[str, Any]:
 def set_briefing_row(db_path: Path, data: object, pos: int = 0) -> None:
     """Replace a briefing's row in its index, as the index stores it."""
     blob = zlib.compress(json.dumps(data).encode())
-    _sql(db_path, "UPDATE briefings SET json = ? WHERE pos = ?", blob, pos)
+    sql(db_path, "UPDATE briefings SET json = ? WHERE pos = ?", blob, pos)
 
 
 def test_text_from_a_tampered_index_is_scrubbed(tmp_path: Path, cache: Path) -> None:
@@ -154,7 +154,7 @@ def test_text_from_a_tampered_index_is_scrubbed(tmp_path: Path, cache: Path) -> 
     row = briefing_row(db_path)
     evil = "\x1b]0;pwned\x07\x1b[2J\u202e"
     set_briefing_row(db_path, {**row, "title": "First" + evil})
-    _sql(db_path, "UPDATE entries SET title = ?", "Entry" + evil)
+    sql(db_path, "UPDATE entries SET title = ?", "Entry" + evil)
     library = open_library(path)
     assert isinstance(library, IndexedLibrary)
     assert library.newest().title == "First]0;pwned[2J"
