@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from json import decoder
 
 Path = tuple[str | int, ...]
@@ -112,9 +112,7 @@ class Positions:
         return None if offset is None else self.lines.line_column(offset)
 
     def _skip(self, index: int) -> int:
-        match = _WHITESPACE.match(self.text, index)
-        assert match is not None  # the pattern matches the empty string
-        return match.end()
+        return _past_space(self.text, index)
 
     def _value(self, index: int, path: Path, depth: int) -> int:
         if depth > _MAX_DEPTH:
@@ -172,6 +170,27 @@ class Positions:
                 raise ValueError("expected ',' or ']'")
             index += 1
             item += 1
+
+
+def array_items(text: str, start: int) -> Iterator[tuple[int, int]]:
+    """Where each item of the array at offset ``start`` of a valid JSON text starts and ends,
+    one at a time: an item is read (by the json module's C scanner) only when its turn comes."""
+    index = _past_space(text, start + 1)
+    if text[index] == "]":
+        return
+    while True:
+        end = _skip_value(text, index)[1]
+        yield index, end
+        index = _past_space(text, end)
+        if text[index] == "]":
+            return
+        index = _past_space(text, index + 1)  # past the comma
+
+
+def _past_space(text: str, index: int) -> int:
+    match = _WHITESPACE.match(text, index)
+    assert match is not None  # the pattern matches the empty string
+    return match.end()
 
 
 def _parents(paths: Iterable[Path]) -> set[Path]:

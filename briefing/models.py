@@ -259,7 +259,11 @@ class Document(_Model):
     schema_version: Annotated[Literal[1], BeforeValidator(_schema_version)] = Field(
         description="Version of this format; always 1."
     )
-    briefings: list[Briefing] = Field(min_length=1, description="The briefings in the file.")
+    # A file that fails stops at its first broken briefing: pydantic keeps every error found
+    # (a kilobyte or more each), so the loader validates the briefings one by one for the rest.
+    briefings: list[Briefing] = Field(
+        min_length=1, fail_fast=True, description="The briefings in the file."
+    )
 
     @model_validator(mode="after")
     def _check_unique_ids(self) -> Self:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import heapq
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args, get_origin
 
@@ -33,7 +35,7 @@ from briefing.files import (
     read_text,
     signature,
 )
-from briefing.models import Document, raw_reference_problems
+from briefing.models import Briefing, Document, raw_reference_problems
 
 if TYPE_CHECKING:
     from briefing.jsonpos import Lines
@@ -56,6 +58,8 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PARSER_PLACE = re.compile(r"(.*?)(?: at line (\d+) column (\d+))?$", re.DOTALL)
 
 Loc = tuple[str | int, ...]
+Found = tuple[Loc, str, str]
+"""A problem as found: where, pydantic's error type and its message."""
 
 
 def load(path: str | Path, max_bytes: int | None = None) -> records.Document:
@@ -150,18 +154,28 @@ def problems(details: Sequence[ErrorDetails], text: str) -> tuple[list[Problem],
     validation with pydantic's ``details``, in file order, with field paths and places; and how
     many problems there are in all.
 
-    Only the problems shown are placed and worded, and the text is walked in Python only on
-    the way to them: a file of a hundred thousand problems costs about what parsing it does."""
+    The file's validation stops at its first broken briefing (pydantic keeps a kilobyte or more
+    for each error it finds): the briefings are then validated one at a time, each one's errors
+    counted and let go unless they can be among the first shown. Only the problems shown are
+    placed and worded, and the text is walked in Python only on the way to them: a file of a
+    hundred thousand problems costs about what parsing it does, in time and in memory."""
     from briefing.jsonpos import Positions  # the error path only: loading never pays for it
 
     if details and details[0]["type"] == "json_invalid":
         return [_parser_problem(str(details[0]["msg"]), text)], 1
+    outside = [detail for detail in details if _briefing_index(tuple(detail["loc"])) is None]
+    # Where the briefings are, found before the whole file is read again below: one at a time.
+    start = None
+    if len(outside) < len(details):
+        start = Positions(text, [("briefings",)]).values.get(("briefings",))
+    if start is None:
+        outside = list(details)
     document, repeats = _parsed(text)
-    found = list(_expand(details))
     # The references the models checked are seen again unchecked: once each.
-    checked = {(loc, message) for loc, error_type, message in found if error_type == "references"}
-    found += [ref for ref in _unchecked_references(document) if (ref[0], ref[2]) not in checked]
-    candidates = _first_candidates(found)
+    unchecked = list(_unchecked_references(document))
+    del document
+    each = () if start is None else _each_briefing(text, start)
+    candidates, count = _first_candidates(list(_expand(outside)), unchecked, each)
     # A path inside each object with a repeated key, so that the walk goes into it.
     inside_repeats = [(*loc, "") for loc in repeats]
     positions = Positions(text, [*(loc for loc, _, _ in candidates), *inside_repeats])
@@ -171,23 +185,72 @@ def problems(details: Sequence[ErrorDetails], text: str) -> tuple[list[Problem],
     ]
     located += [(offset, loc, "repeated_key", "") for loc, offset in positions.duplicate_keys]
     first = heapq.nsmallest(MAX_PROBLEMS, located, key=_file_order)
-    count = len(found) + len(positions.duplicate_keys)
+    count += len(positions.duplicate_keys)
     return [_problem(positions.lines, *problem) for problem in first], count
 
 
-def _first_candidates(found: list[tuple[Loc, str, str]]) -> list[tuple[Loc, str, str]]:
+def _each_briefing(text: str, start: int) -> Iterator[tuple[int, list[Found]]]:
+    """The problems of each broken briefing of the array at ``start``, briefing by briefing."""
+    from briefing.jsonpos import array_items
+
+    for index, (begin, end) in enumerate(array_items(text, start)):
+        try:
+            Briefing.model_validate_json(text[begin:end], strict=True)
+        except ValidationError as error:
+            details = error.errors(include_url=False, include_input=False)
+            found = _expand(details)
+            yield (
+                index,
+                [(("briefings", index, *loc), kind, message) for loc, kind, message in found],
+            )
+
+
+def _briefing_index(loc: Loc) -> int | None:
+    """The index of the briefing a problem is in, if it is in one."""
+    index = loc[1] if len(loc) > 1 and loc[0] == "briefings" else None
+    return index if isinstance(index, int) else None
+
+
+def _first_candidates(
+    found: list[Found], unchecked: list[Found], each: Iterable[tuple[int, list[Found]]]
+) -> tuple[list[Found], int]:
     """The problems that can be among the first :data:`~briefing.errors.MAX_PROBLEMS` in file
-    order, to be placed: the problems of a briefing come after those of the briefings before it,
-    so only those of the first briefings that have that many in all, and those outside them."""
-    briefings = [
-        loc[1] if len(loc) > 1 and loc[0] == "briefings" and isinstance(loc[1], int) else -1
-        for loc, _, _ in found
-    ]
-    inside = [index for index in briefings if index >= 0]
-    if len(inside) <= MAX_PROBLEMS:
-        return found
-    last = heapq.nsmallest(MAX_PROBLEMS, inside)[-1]
-    return [problem for problem, index in zip(found, briefings, strict=True) if index <= last]
+    order, to be placed, and how many problems there are: the problems of a briefing come after
+    those of the briefings before it, so only those of the first briefings that have that many
+    in all, and those outside them.
+
+    ``found`` are the problems the models found at once, ``each`` those of each broken
+    briefing, one briefing after another, and ``unchecked`` the references seen in the parsed
+    file, counted unless the models found them too."""
+    candidates = [problem for problem in found if _briefing_index(problem[0]) is None]
+    outside, inside = len(candidates), 0
+    groups = heapq.merge(
+        ((index, True, problems) for index, problems in each),
+        ((index, True, problems) for index, problems in _by_briefing(found)),
+        ((index, False, problems) for index, problems in _by_briefing(unchecked)),
+        key=itemgetter(0),
+    )
+    for _, same in itertools.groupby(groups, key=itemgetter(0)):
+        group: list[Found] = []
+        seen: list[Found] = []
+        for _, checked, problems in same:
+            (group if checked else seen).extend(problems)
+        known = {(loc, message) for loc, error_type, message in group if error_type == "references"}
+        group += [ref for ref in seen if (ref[0], ref[2]) not in known]
+        if inside < MAX_PROBLEMS:
+            candidates += group
+        inside += len(group)
+    return candidates, outside + inside
+
+
+def _by_briefing(found: list[Found]) -> list[tuple[int, list[Found]]]:
+    """The problems inside briefings, grouped by briefing, in order."""
+    groups: dict[int, list[Found]] = {}
+    for problem in found:
+        index = _briefing_index(problem[0])
+        if index is not None:
+            groups.setdefault(index, []).append(problem)
+    return sorted(groups.items())
 
 
 _AT_KEY = ("extra_forbidden", "missing")
