@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import cache
 
 _ZWJ = "\u200d"
 
@@ -135,8 +136,14 @@ _BREAKS = (
     r"\s\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
     r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6\U00020000-\U0003fffd"
 )
-_LONG_WORD = re.compile(rf"(?<![^{_BREAKS}])[^{_BREAKS}]{{{WORD_LIMIT + 1},}}")
-_LONG_ASCII_WORD = re.compile(rf"(?<!\S)\S{{{WORD_LIMIT + 1},}}")  # the same, scanned faster
+_LONG_ASCII_WORD = re.compile(rf"(?<!\S)\S{{{WORD_LIMIT + 1},}}")
+
+
+@cache  # compiled on first use (a few milliseconds): most runs have no text long enough
+def _long_word() -> re.Pattern[str]:
+    """A word longer than :data:`WORD_LIMIT`; :data:`_LONG_ASCII_WORD` is the same for ASCII
+    text, scanned faster."""
+    return re.compile(rf"(?<![^{_BREAKS}])[^{_BREAKS}]{{{WORD_LIMIT + 1},}}")
 
 
 def long_word_cuts(text: str) -> list[tuple[int, int]]:
@@ -146,7 +153,7 @@ def long_word_cuts(text: str) -> list[tuple[int, int]]:
     if len(text) <= WORD_LIMIT:
         return []
     cuts = []
-    for match in (_LONG_ASCII_WORD if text.isascii() else _LONG_WORD).finditer(text):
+    for match in (_LONG_ASCII_WORD if text.isascii() else _long_word()).finditer(text):
         start = match.start() + WORD_LIMIT
         for _ in range(32):  # never a long way back: a word of marks is cut anywhere
             if char_width(text[start]) and text[start - 1] != _ZWJ:

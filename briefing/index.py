@@ -589,10 +589,12 @@ class IndexedLibrary(Library):
         ids, published, titles, sections = zip(*self._rows(sql), strict=True)
         if not (_only(str, ids, published, titles) and _only(int, sections)):
             raise _Damaged
-        if list(map(scrub, ids)) != list(ids):
+        if may_need_cleaning("\n".join(ids)) and list(map(scrub, ids)) != list(ids):
             raise _Damaged  # an id is looked up as it is: one that needs scrubbing is damage
         days = map(date.fromisoformat, published)
-        return list(map(Entry, ids, days, map(scrub, titles), sections))
+        if may_need_cleaning("\n".join(titles)):  # one scan for all: a title rarely needs it
+            titles = tuple(map(scrub, titles))
+        return list(map(Entry, ids, days, titles, sections))
 
     def newest_id(self) -> str:
         return self._newest if self._file is None else self._file.newest_id()  # clean: opened

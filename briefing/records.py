@@ -48,24 +48,27 @@ they also hide text from a search. :func:`clean` keeps a few where a script need
 
 _SUSPECT_BMP = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e" + _INVISIBLE_BMP
 _SUSPECT = re.compile(f"[{_SUSPECT_BMP}{_INVISIBLE[len(_INVISIBLE_BMP) :]}]")
-_SUSPECT_JSON = re.compile(rf"\\u|\\[bfr]|{_SUSPECT.pattern}")
 # The same, with every character outside the BMP in: a class of a few ranges is scanned several
 # times faster than one with astral ranges too.
 _QUICK = re.compile(f"[{_SUSPECT_BMP}\U00010000-\U0010ffff]")
-_QUICK_JSON = re.compile(rf"\\u|\\[bfr]|{_QUICK.pattern}")
+_ESCAPED = re.compile(r"\\[ubfr]")
+"""An escape in JSON text that can stand for a control character. Searched on its own: a pattern
+that starts with a literal is scanned for that character first, an alternation at every place."""
 
 
 def may_need_cleaning(text: str, *, json: bool = False) -> bool:
     """Whether ``text`` may hold a character that :func:`clean` changes; with ``json``, the
     text is JSON, where a control character can also come as an escape (raw C0 is not valid
-    JSON). One scan in C; from the first character outside the BMP on (an emoji), a slower one.
-    """
-    match = (_QUICK_JSON if json else _QUICK).search(text)
+    JSON). One scan in C (two for JSON); from the first character outside the BMP on (an emoji),
+    a slower one."""
+    if json and _ESCAPED.search(text):
+        return True
+    match = _QUICK.search(text)
     if match is None:
         return False
-    if match.group()[0] <= "\uffff":  # a character of the BMP, or an escape
+    if match.group() <= "\uffff":  # a character of the BMP
         return True
-    return (_SUSPECT_JSON if json else _SUSPECT).search(text, match.start()) is not None
+    return _SUSPECT.search(text, match.start()) is not None
 
 
 def clean(text: str, separator: str = " ") -> str:
