@@ -30,7 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from briefing.records import LINE_BREAKS, Status, clean
+from briefing.records import LINE_BREAKS, Status, clean, newest_index
 
 SCHEMA_VERSION = 1
 """The format version this code reads and writes."""
@@ -276,11 +276,7 @@ class Document(_Model):
 
     def newest(self) -> Briefing:
         """The briefing published last; on a tie, the first of them in the file."""
-        newest = self.briefings[0]
-        for briefing in self.briefings[1:]:
-            if briefing.published > newest.published:
-                newest = briefing
-        return newest
+        return self.briefings[newest_index([b.published for b in self.briefings])]
 
 
 Loc = tuple[str | int, ...]
