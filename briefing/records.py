@@ -7,6 +7,10 @@ briefings from the index (:mod:`briefing.index`) starts in a few milliseconds.
 Records are built from the JSON form of a validated briefing (:meth:`Briefing.from_json`) and
 give it back (:meth:`Briefing.to_json`). They trust that form: data read back from anywhere but
 the validator goes through :func:`scrub` first, so that it never carries a control character.
+
+The format is declared once, by the models: each record here repeats its model's fields (names,
+types, what a file may leave out, and, through :data:`_JSON_ORDER`, their order), because
+deriving them would import pydantic. tests/test_format.py fails when the two drift apart.
 """
 
 from __future__ import annotations
