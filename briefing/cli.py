@@ -27,9 +27,6 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
-FORMATS = ("text", "markdown", "json", "line")
-"""The summary formats (``briefing.summary.FORMATS``, repeated here to keep start-up light)."""
-
 MAX_AUTO_WIDTH = 100
 """The widest a summary gets by itself on a terminal; ``--width`` can go wider."""
 
@@ -169,6 +166,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def _summary_arguments(summary: argparse.ArgumentParser) -> None:
+    # Here, not at the top: only the summary's parser (and the full help) needs the formats.
+    from briefing.summary import FORMATS
+
     summary.add_argument("id", nargs="?", metavar="ID", help="the briefing (default: the newest)")
     summary.add_argument("--all", action="store_true", help="every briefing in the file")
     summary.add_argument(
