@@ -58,7 +58,8 @@ DESCRIPTION = (
 )
 
 _VALUE_OPTIONS = ("--data", "--max-size", "--width", "--color")
-"""The options that may come before a command or a briefing id and take a value."""
+"""The options that may come before a command or a briefing id and take a value (the top-level
+parser's and the read command's: tests/test_cli.py checks them against what the parser declares)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -355,3 +355,39 @@ def test_garbage_collection_is_back_on_after_a_command(
     main(["--data", str(BUNDLED), *args])
     assert gc.isenabled()
     capsys.readouterr()
+
+
+def _options_before_a_command() -> tuple[set[str], set[str], set[str]]:
+    """The options that may come before a command or an id, as the parser declares them: the
+    top-level parser's and the hidden ``read`` command's (``briefing --width 60 ID``), split
+    into those that take a value, plain flags, and help and version."""
+    import argparse
+
+    from briefing import cli
+
+    parser = cli.build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    actions = [*parser._actions, *commands.choices["read"]._actions]
+    stops = (argparse._HelpAction, argparse._VersionAction)
+    named = [action for action in actions if action.option_strings]
+    values = {o for a in named if a.nargs != 0 for o in a.option_strings}
+    flags = {
+        o for a in named if a.nargs == 0 and not isinstance(a, stops) for o in a.option_strings
+    }
+    help_and_version = {o for a in named if isinstance(a, stops) for o in a.option_strings}
+    return values, flags, help_and_version
+
+
+def test_the_command_is_found_past_every_option_the_parser_declares() -> None:
+    """``_first_word`` skips the values of the options declared to take one (and only those)
+    and stops at help and version: a new global option cannot be forgotten there."""
+    from briefing import cli
+
+    values, flags, help_and_version = _options_before_a_command()
+    assert set(cli._VALUE_OPTIONS) == values
+    for option in values:
+        assert cli.command_in([option, "list", "summary"]) == "summary", option
+    for option in flags:
+        assert cli.command_in([option, "summary"]) == "summary", option
+    for option in help_and_version:
+        assert cli.command_in([option, "summary"]) is None, option
