@@ -71,6 +71,36 @@ class BriefingPicker(ModalScreen[str | None]):
     list lays out every option it holds, and an archive may hold ten thousand.
     """
 
+    DEFAULT_CSS = """
+    BriefingPicker {
+        align: center middle;
+        background: $background;  /* opaque, like every dialog (see HelpScreen) */
+
+        &:ansi {
+            background: $background;  /* ModalScreen's own: transparent */
+        }
+    }
+
+    #picker {
+        width: 90%;
+        max-width: 100;
+        height: 80%;
+        border: round $accent;
+        border-title-color: $text-accent;
+        border-subtitle-color: $text-muted;
+        background: $surface;
+    }
+
+    #picker-filter {
+        margin: 0 0 1 0;
+    }
+
+    #picker-list {
+        height: 1fr;
+        border: none;
+    }
+    """
+
     BINDINGS = bindings("picker")
 
     def __init__(self, library: Library, current_id: str) -> None:

@@ -52,6 +52,107 @@ the input takes, so the footer must not offer them."""
 class ReaderScreen(Screen[None]):
     """One briefing at a time; ``[`` and ``]`` and the picker change which."""
 
+    DEFAULT_CSS = """
+    ReaderScreen {
+        layout: vertical;
+    }
+
+    #header {
+        dock: top;
+        height: auto;
+        max-height: 3;
+        padding: 0 1;
+        background: $panel;
+    }
+
+    #title {
+        width: 1fr;
+        text-style: bold;
+        color: $text;
+        text-overflow: ellipsis;
+    }
+
+    #date {
+        width: auto;
+        margin-left: 2;
+        color: $text-muted;
+        text-wrap: nowrap;
+    }
+
+    /* While the file on disk is not what is on screen: a line of its own under the title. */
+    #stale {
+        display: none;
+        dock: bottom;
+        width: 100%;
+        padding: 0 1;
+        text-style: bold;
+        text-wrap: nowrap;
+        color: $foreground;
+        background: $warning 30%;
+    }
+
+    /* A reading measure: paragraphs wrap at about 80 columns however wide the terminal (as
+       glow does); the facts panel takes what is left, up to its own measure, and the two stay
+       centred. When narrow, the panel opens over the sections, on the overlay layer. */
+    #body {
+        height: 1fr;
+        align-horizontal: center;
+        layers: base overlay;
+    }
+
+    #main {
+        width: 2fr;
+        max-width: 88;
+        height: 1fr;
+        padding: 0 1;
+        scrollbar-gutter: stable;
+    }
+
+    #standfirst {
+        margin: 1 1 0 1;
+        text-style: italic;
+        color: $text-muted;
+    }
+
+    #bottom-line {
+        margin: 1 0 1 0;
+        padding: 0 1;
+        border: round $accent;
+        border-title-color: $text-accent;
+        border-title-style: bold;
+    }
+
+    #watch {
+        margin: 1 0;
+        padding: 0 1;
+        border: round $panel-lighten-2;
+        border-title-color: $text-muted;
+        border-title-style: bold;
+    }
+
+    #standfirst.-empty, #watch.-empty {
+        display: none;
+    }
+
+    #search {
+        dock: bottom;
+        height: 3;
+        display: none;
+        background: $panel;
+    }
+
+    #search-input {
+        width: 1fr;
+    }
+
+    #search-count {
+        width: auto;
+        min-width: 10;
+        padding: 1 1 0 1;
+        color: $text-muted;
+    }
+    """
+
     AUTO_FOCUS = None
     """The screen places focus itself, at once; Textual's deferred auto-focus could take it
     back from the search input when keys come quickly after the start."""

@@ -20,6 +20,32 @@ WEB_SCHEMES = ("http://", "https://")
 class SourcesScreen(ModalScreen[None]):
     """Where the briefing's information comes from."""
 
+    DEFAULT_CSS = """
+    SourcesScreen {
+        align: center middle;
+        background: $background;  /* opaque, like every dialog (see HelpScreen) */
+
+        &:ansi {
+            background: $background;  /* ModalScreen's own: transparent */
+        }
+    }
+
+    #sources {
+        width: 90%;
+        max-width: 110;
+        height: auto;
+        max-height: 90%;
+        border: round $accent;
+        border-title-color: $text-accent;
+        border-subtitle-color: $text-muted;
+        background: $surface;
+    }
+
+    #sources > .option-list--option {
+        padding: 0 1 1 1;
+    }
+    """
+
     BINDINGS = bindings("sources")
 
     def __init__(self, briefing: Briefing) -> None:

@@ -22,6 +22,32 @@ def date_order(event: TimelineEvent) -> str:
 class TimelineScreen(ModalScreen[str | None]):
     """The briefing's events, oldest first. Enter opens the event's section."""
 
+    DEFAULT_CSS = """
+    TimelineScreen {
+        align: center middle;
+        background: $background;  /* opaque, like every dialog (see HelpScreen) */
+
+        &:ansi {
+            background: $background;  /* ModalScreen's own: transparent */
+        }
+    }
+
+    #timeline {
+        width: 90%;
+        max-width: 110;
+        height: auto;
+        max-height: 90%;
+        border: round $accent;
+        border-title-color: $text-accent;
+        border-subtitle-color: $text-muted;
+        background: $surface;
+    }
+
+    #timeline > .option-list--option {
+        padding: 0 1 1 1;
+    }
+    """
+
     BINDINGS = bindings("timeline")
 
     def __init__(self, briefing: Briefing) -> None:

@@ -45,6 +45,27 @@ def fact_prompt(fact: KeyFact, index: int, mark: Marker = plain) -> Hanging:
 class FactsPanel(OptionList):
     """Every key fact, in the order of the sections they belong to."""
 
+    DEFAULT_CSS = """
+    FactsPanel {
+        width: 1fr;
+        min-width: 38;
+        max-width: 60;
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-accent;
+        border-title-style: bold;
+        padding: 0;
+    }
+
+    FactsPanel:focus {
+        border: heavy $accent;  /* a heavier line, not a colour alone, says where the keys go */
+    }
+
+    FactsPanel > .option-list--option {
+        padding: 0 1;
+    }
+    """
+
     BINDINGS = bindings("facts")
 
     class Chosen(Message):

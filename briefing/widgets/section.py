@@ -35,6 +35,38 @@ class SectionView(Widget, can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"section--title", "section--summary"}
 
+    DEFAULT_CSS = """
+    SectionView {
+        height: auto;
+        text-wrap: nowrap;  /* a section lays out its own lines */
+        padding: 0 1;
+        margin: 0 0 1 0;
+        border-left: vkey $panel;
+    }
+
+    /* Focus shows in the bar's shape (a thin line becomes a half block), not in colour alone. */
+    SectionView:focus {
+        border-left: outer $accent;
+        background: $boost;
+    }
+
+    SectionView > .section--title {
+        text-style: bold;
+    }
+
+    SectionView:focus > .section--title {
+        color: $text-accent;
+    }
+
+    SectionView > .section--summary {
+        color: $text-muted;
+    }
+
+    SectionView.-flash {
+        background: $section-flash;  /* the accent, quiet enough for the text on it */
+    }
+    """
+
     BINDINGS = bindings("section")
 
     expanded: reactive[bool] = reactive(False, init=False)
