@@ -11,19 +11,101 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from briefing.records import Briefing
 
-Key = tuple[str | int, ...]
+# --- search keys: which text a field is -----------------------------------------------------
+# Each kind of key is a tuple (equal to the plain tuple it reads as, such as
+# ``("section", "trump", "paragraph", 2)``, which ``briefing search --format json`` shows
+# joined with dots) built by one constructor with typed arguments, so a key written in the
+# wrong order is a type error. The constant first item of section and fact keys is filled in
+# by the constructor.
+
+
+class LeadKey(NamedTuple):
+    """The briefing's title, standfirst or bottom line: ``("bottom_line",)``."""
+
+    part: Literal["title", "standfirst", "bottom_line"]
+
+
+class _SectionKey(NamedTuple):
+    kind: Literal["section"]
+    section: str
+    part: Literal["title", "summary"]
+
+
+class SectionKey(_SectionKey):
+    """A section's title or summary: ``SectionKey("trump", "title")``, which is
+    ``("section", "trump", "title")``."""
+
+    __slots__ = ()
+
+    def __new__(cls, section: str, part: Literal["title", "summary"]) -> Self:
+        return tuple.__new__(cls, ("section", section, part))
+
+    def __getnewargs__(self) -> tuple[str, Literal["title", "summary"]]:
+        return self.section, self.part
+
+
+class _BodyKey(NamedTuple):
+    kind: Literal["section"]
+    section: str
+    part: Literal["paragraph", "quote"]
+    position: int
+
+
+class BodyKey(_BodyKey):
+    """A paragraph of a section (``position`` among its paragraphs) or a quote shown in it
+    (``position`` among the briefing's quotes): ``BodyKey("trump", "paragraph", 2)``, which is
+    ``("section", "trump", "paragraph", 2)``."""
+
+    __slots__ = ()
+
+    def __new__(cls, section: str, part: Literal["paragraph", "quote"], position: int) -> Self:
+        return tuple.__new__(cls, ("section", section, part, position))
+
+    def __getnewargs__(self) -> tuple[str, Literal["paragraph", "quote"], int]:
+        return self.section, self.part, self.position
+
+
+class _FactKey(NamedTuple):
+    kind: Literal["fact"]
+    position: int
+    part: Literal["value", "label"]
+
+
+class FactKey(_FactKey):
+    """A key fact's value or label (``position`` among the briefing's key facts):
+    ``FactKey(0, "value")``, which is ``("fact", 0, "value")``."""
+
+    __slots__ = ()
+
+    def __new__(cls, position: int, part: Literal["value", "label"]) -> Self:
+        return tuple.__new__(cls, ("fact", position, part))
+
+    def __getnewargs__(self) -> tuple[int, Literal["value", "label"]]:
+        return self.position, self.part
+
+
+Key = LeadKey | SectionKey | BodyKey | FactKey
+"""Which text of a briefing a field is."""
+
+
+def section_of(key: Key) -> str | None:
+    """The id of the section whose text the key is, if it is a section's (not a fact's, which
+    is shown in the key-facts panel)."""
+    return key.section if isinstance(key, SectionKey | BodyKey) else None
 
 
 class Field(NamedTuple):
     """A piece of a briefing's text that can be searched, with where it belongs."""
 
     key: Key
-    """Which text, such as ``("bottom_line",)`` or ``("section", "trump", "paragraph", 2)``."""
+    """Which text, such as ``LeadKey("bottom_line")`` or ``BodyKey("trump", "paragraph", 2)``."""
     section: str | None
     """The id of the section it belongs to, if any."""
     text: str
@@ -77,7 +159,11 @@ def fold_query(query: str) -> str:
 
 def spans(text: str, query: str) -> list[tuple[int, int]]:
     """Every non-overlapping occurrence of ``query`` in ``text``, as original offsets."""
-    needle = fold_query(query)
+    return _spans(text, fold_query(query))
+
+
+def _spans(text: str, needle: str) -> list[tuple[int, int]]:
+    """:func:`spans` for a query already folded (:func:`fold_query`)."""
     if not needle:
         return []
     haystack, origin = fold(text)
@@ -94,31 +180,32 @@ def fields(briefing: Briefing) -> Iterator[Field]:
     """Every searchable text of a briefing, in reading order: the lead, then each section
     (title, summary, paragraphs, quotes), then the key facts (value and label, as the panel
     shows them)."""
-    yield Field(("title",), None, briefing.title)
+    yield Field(LeadKey("title"), None, briefing.title)
     if briefing.standfirst:
-        yield Field(("standfirst",), None, briefing.standfirst)
-    yield Field(("bottom_line",), None, briefing.bottom_line)
+        yield Field(LeadKey("standfirst"), None, briefing.standfirst)
+    yield Field(LeadKey("bottom_line"), None, briefing.bottom_line)
     for section in briefing.sections:
-        yield Field(("section", section.id, "title"), section.id, section.title)
-        yield Field(("section", section.id, "summary"), section.id, section.summary)
+        yield Field(SectionKey(section.id, "title"), section.id, section.title)
+        yield Field(SectionKey(section.id, "summary"), section.id, section.summary)
         for index, paragraph in enumerate(section.paragraphs):
-            yield Field(("section", section.id, "paragraph", index), section.id, paragraph)
+            yield Field(BodyKey(section.id, "paragraph", index), section.id, paragraph)
         for index, quote in enumerate(briefing.quotes):
             if quote.section == section.id:
-                yield Field(("section", section.id, "quote", index), section.id, quote.text)
+                yield Field(BodyKey(section.id, "quote", index), section.id, quote.text)
     for index, fact in enumerate(briefing.key_facts):
-        yield Field(("fact", index, "value"), fact.section, fact.value)
-        yield Field(("fact", index, "label"), fact.section, fact.label)
+        yield Field(FactKey(index, "value"), fact.section, fact.value)
+        yield Field(FactKey(index, "label"), fact.section, fact.label)
 
 
 def search_briefing(briefing: Briefing, query: str) -> list[Hit]:
     """Every occurrence of ``query`` in the briefing, in reading order."""
-    if not fold_query(query):
+    needle = fold_query(query)  # once, not once a field
+    if not needle:
         return []
     return [
         Hit(field, start, end)
         for field in fields(briefing)
-        for start, end in spans(field.text, query)
+        for start, end in _spans(field.text, needle)
     ]
 
 
@@ -129,15 +216,18 @@ def section_title(briefing: Briefing, hit: Hit) -> str:
 
 def place(briefing: Briefing, field: Field) -> str:
     """Where a field is, in words: its section's title, or the part of the lead or facts."""
-    if field.key[0] == "section":
-        section = briefing.section(str(field.key[1]))
-        return section.title if section else ""
-    if field.key[0] == "fact":
+    key = field.key
+    if isinstance(key, LeadKey):
+        return LEAD_PLACES[key.part]
+    if isinstance(key, FactKey):
         section = briefing.section(field.section or "")
         return f"Key facts ({section.title})" if section else "Key facts"
-    return {"title": "Title", "standfirst": "Standfirst", "bottom_line": "Bottom line"}[
-        str(field.key[0])
-    ]
+    section = briefing.section(key.section)
+    return section.title if section else ""
+
+
+LEAD_PLACES = {"title": "Title", "standfirst": "Standfirst", "bottom_line": "Bottom line"}
+"""The lead's fields in words (:func:`place`)."""
 
 
 FIELD_SEPARATOR = "\n"
@@ -151,7 +241,7 @@ def folded_body(briefing: Briefing) -> tuple[str, list[tuple[int, str]]]:
     parts: list[str] = []
     places: list[tuple[int, str]] = []
     end = -len(FIELD_SEPARATOR)
-    named: dict[tuple[str | int, str | None], str] = {}
+    named: dict[tuple[str, str | None], str] = {}
     for field in fields(briefing):
         folded = fold(field.text)[0]
         parts.append(folded)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ from briefing.search import (
     snippet_parts,
     spans,
 )
-from tests.conftest import hostile_document, minimal, run_cli, run_in_terminal, write_json
+from tests.conftest import ROOT, hostile_document, minimal, run_cli, run_in_terminal, write_json
 
 MATCH_ON, OFF = "\x1b[1;7m", "\x1b[0m"
 SGR = re.compile("\x1b\\[[0-9;]*m")
@@ -172,3 +174,38 @@ def test_cli_search_highlights_hostile_text_without_letting_it_act(tmp_path: Pat
             assert not re.search("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", rest)
             shown = line.split(MATCH_ON)[1].split(OFF)[0]
             assert fold_query(shown) == fold_query(query)
+
+
+WRONG_KEYS = [
+    'BodyKey(2, "paragraph", "trump")',
+    'BodyKey("trump", 2, "paragraph")',
+    'BodyKey("trump", "title", 2)',
+    'SectionKey("title", "trump")',
+    'FactKey("value", 0)',
+    'LeadKey("section")',
+]
+"""Search keys written in the wrong order, or with a part their kind has not."""
+
+
+def test_a_key_in_the_wrong_order_is_a_type_error(tmp_path: Path) -> None:
+    lines = ["from briefing.search import BodyKey, FactKey, LeadKey, SectionKey", *WRONG_KEYS]
+    lines += ['BodyKey("trump", "paragraph", 2)', 'FactKey(0, "label")']  # these are right
+    (tmp_path / "keys.py").write_text("\n".join(lines) + "\n")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            str(tmp_path / "keys.py"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    wrong = {int(line.split(":")[1]) for line in result.stdout.splitlines() if ": error:" in line}
+    assert wrong == set(range(2, 2 + len(WRONG_KEYS))), result.stdout + result.stderr

@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 from briefing import keys
 from briefing.library import Library
 from briefing.records import Briefing, Quote, Section, date_line
-from briefing.search import Hit, Key, search_briefing
+from briefing.search import BodyKey, FactKey, Hit, LeadKey, SectionKey, search_briefing, section_of
 from briefing.widgets.balanced import BalancedStatic
 from briefing.widgets.bindings import bindings
 from briefing.widgets.column import ReadingColumn
@@ -507,9 +507,9 @@ class ReaderScreen(Screen[None]):
             self._close_search()
             return
         hit = self.hits[self.current] if self.current is not None else None
-        key = hit.field.key if hit is not None else None
-        if key is not None and key[0] == "section":
-            self._last_section = str(key[1])
+        section_id = section_of(hit.field.key) if hit is not None else None
+        if section_id is not None:
+            self._last_section = section_id
         self._focus_section(self._section_index(self._last_section), scroll=False)
         self.refresh_bindings()
 
@@ -517,7 +517,7 @@ class ReaderScreen(Screen[None]):
         """Find ``query``, open the sections that hold it, and show the first match."""
         self.hits = search_briefing(self.briefing, query)
         self.current = 0 if self.hits else None
-        holding = {hit.field.key[1] for hit in self.hits if hit.field.key[0] == "section"}
+        holding = {section_of(hit.field.key) for hit in self.hits} - {None}
         for view in self.sections:
             section_id = view.section.id
             if section_id in holding and not view.expanded:
@@ -606,10 +606,10 @@ class ReaderScreen(Screen[None]):
 
     def _mark(self, mark: Marker) -> None:
         briefing = self.briefing
-        self._show("title", mark(("title",), briefing.title))
+        self._show("title", mark(LeadKey("title"), briefing.title))
         if briefing.standfirst:
-            self._show("standfirst", mark(("standfirst",), briefing.standfirst))
-        self._show("bottom-line", mark(("bottom_line",), briefing.bottom_line))
+            self._show("standfirst", mark(LeadKey("standfirst"), briefing.standfirst))
+        self._show("bottom-line", mark(LeadKey("bottom_line"), briefing.bottom_line))
         for view in self.sections:
             view.mark(mark)
         self.query_one(FactsPanel).mark(mark)
@@ -618,17 +618,17 @@ class ReaderScreen(Screen[None]):
         """Scroll to a match: open its section, or show its fact in the panel."""
         key = hit.field.key
         main = self.query_one("#main", VerticalScroll)
-        if key[0] == "section":
-            view = self.sections[self._section_index(str(key[1]))]
+        if isinstance(key, SectionKey | BodyKey):
+            view = self.sections[self._section_index(key.section)]
             view.expanded = True
             self.call_after_refresh(self._scroll_to_part, view, key)
-        elif key[0] == "fact":
+        elif isinstance(key, FactKey):
             self.show_facts = True
-            self.query_one(FactsPanel).show_fact(int(key[1]))
-        elif key[0] != "title":
+            self.query_one(FactsPanel).show_fact(key.position)
+        elif key.part != "title":
             self.call_after_refresh(main.scroll_home, animate=False)
 
-    def _scroll_to_part(self, view: SectionView, key: Key) -> None:
+    def _scroll_to_part(self, view: SectionView, key: SectionKey | BodyKey) -> None:
         """Centre the line where a part of a section starts (its title for the title)."""
         main = self.query_one("#main", VerticalScroll)
         top = view.virtual_region.y

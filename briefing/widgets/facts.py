@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from briefing.records import KeyFact, Section
+from briefing.search import FactKey
 from briefing.widgets.bindings import bindings
 from briefing.widgets.hanging import Hanging
 from briefing.widgets.highlight import Marker, plain, same, shown
@@ -36,9 +37,9 @@ def fact_prompt(fact: KeyFact, index: int, mark: Marker = plain) -> Hanging:
     badge = Content.assemble(
         (f" {fact.status.upper():<{BADGE_WIDTH}} ", STATUS_STYLE[fact.status]), " "
     )
-    value = mark(("fact", index, "value"), fact.value).stylize("bold")
+    value = mark(FactKey(index, "value"), fact.value).stylize("bold")
     return Hanging(
-        [(badge, value)], mark(("fact", index, "label"), fact.label).stylize("$text-muted")
+        [(badge, value)], mark(FactKey(index, "label"), fact.label).stylize("$text-muted")
     )
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from textual.geometry import Size
 
 from briefing.records import Quote, Section
-from briefing.search import Key
+from briefing.search import BodyKey, SectionKey
 from briefing.widgets.highlight import Marker, plain, shown
 
 OPEN_MARK = "▾"
@@ -126,16 +126,13 @@ class SectionView(Widget, can_focus=True):
         self._wrapped: tuple[int, list[list[Content]]] | None = None
         self.set_reactive(SectionView.expanded, expanded)
 
-    def _key(self, *parts: str | int) -> Key:
-        return ("section", self.section.id, *parts)
-
     # --- content --------------------------------------------------------------------------
 
     @property
     def title_content(self) -> Content:
         """The title line: open or closed mark, number and title (with search highlights)."""
         state = OPEN_MARK if self.expanded else CLOSED_MARK
-        title = self._mark(self._key("title"), self.section.title)
+        title = self._mark(SectionKey(self.section.id, "title"), self.section.title)
         style = self.get_visual_style("section--title", partial=True)
         return Content.assemble(f"{state} {self.number}. ", title).stylize_before(style)
 
@@ -146,22 +143,26 @@ class SectionView(Widget, can_focus=True):
         # (focused, flashed) shows through. It must then be a solid colour, not a blend that
         # needs the background (see briefing.widgets.readable: $text-muted is one).
         style = self.get_visual_style("section--summary", partial=True)
-        return self._mark(self._key("summary"), self.section.summary).stylize_before(style)
+        summary = self._mark(SectionKey(self.section.id, "summary"), self.section.summary)
+        return summary.stylize_before(style)
 
     def _quote(self, index: int, quote: Quote) -> Content:
         attribution = ", ".join(part for part in (quote.speaker, quote.role, quote.date) if part)
-        text = self._mark(self._key("quote", index), quote.text).stylize("italic")
+        text = self._mark(BodyKey(self.section.id, "quote", index), quote.text).stylize("italic")
         return Content.assemble(
             "\u201c", text, "\u201d\n", shown(f"\u2014 {attribution}").stylize("$text-muted")
         )
 
-    def _parts(self) -> list[tuple[Key, Content]]:
+    def _parts(self) -> list[tuple[BodyKey, Content]]:
         """The body's parts in order, each with its search key: paragraphs, then quotes."""
-        parts = [
-            (self._key("paragraph", index), self._mark(self._key("paragraph", index), text))
-            for index, text in enumerate(self.section.paragraphs)
+        section_id = self.section.id
+        parts: list[tuple[BodyKey, Content]] = []
+        for index, text in enumerate(self.section.paragraphs):
+            key = BodyKey(section_id, "paragraph", index)
+            parts.append((key, self._mark(key, text)))
+        parts += [
+            (BodyKey(section_id, "quote", i), self._quote(i, quote)) for i, quote in self.quotes
         ]
-        parts += [(self._key("quote", i), self._quote(i, quote)) for i, quote in self.quotes]
         return parts
 
     @property
@@ -209,13 +210,13 @@ class SectionView(Widget, can_focus=True):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._layout(width))
 
-    def part_line(self, key: Key) -> int:
+    def part_line(self, key: SectionKey | BodyKey) -> int:
         """The line of the section where the text with this search key starts, as the section
         is laid out now (0 for its title)."""
         width = self.content_size.width
         lines = self._layout(width)
-        if len(key) < 3 or key[2] not in ("paragraph", "quote"):
-            return 0 if key[2:3] == ("title",) else min(1, len(lines) - 1)
+        if isinstance(key, SectionKey):
+            return 0 if key.part == "title" else min(1, len(lines) - 1)
         line = self._head_lines
         parts = self._parts()
         for (part_key, _), part_lines in zip(parts, self._body_lines(width), strict=True):
