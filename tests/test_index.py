@@ -3,6 +3,7 @@ giving exactly what reading the file gives."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -16,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing import index
+from briefing import index, search
 from briefing.errors import BriefingError
 from briefing.index import IndexedLibrary, index_path, open_library
 from briefing.library import Library, MemoryLibrary
@@ -281,3 +282,45 @@ def test_cache_folder_follows_xdg_and_briefing_cache(
     assert index.cache_dir() == tmp_path / "mine"
     monkeypatch.setenv(index.CACHE_ENV, "OFF")
     assert index.cache_dir() is None
+
+
+# --- the folding the index stores ---------------------------------------------------------
+
+FOLD_SAMPLE = [
+    "plain ascii, UPPER and lower",
+    "tab\tand\nline break",
+    "Crème brûlée at the ÉCOLE; Åström, Øre, Łódź, Ñandú",
+    "combining: e\u0301 a\u0308 n\u0303",
+    "ligatures: ﬁnance ﬂow ﬀ ﬆ Ĳ æ œ",
+    "Straße STRASSE ẞ",
+    "Turkish: İstanbul \u0131i I\u0131",
+    "Greek: ΣΊΣΥΦΟΣ σίσυφος ς",
+    "CJK: 北京 東京 日本語 한국어 ｶﾀｶﾅ",
+    "full width: \uff26\uff35\uff2c\uff2c \uff57\uff49\uff44\uff54\uff48 \uff11\uff12\uff13",
+    "compatibility: ½ ① ² ohm \u2126 kelvin \u212a ℃ ™",
+    "emoji: 👍🏽 🇺🇦 family 👨\u200d👩\u200d👧 heart ❤\ufe0f",
+    "invisible: zero\u200bwidth soft\u00adhyphen \ufeffbom bidi\u202eabc\u202c nbsp\u00a0here",
+    "Cyrillic: \u041c\u041e\u0421\u041a\u0412\u0410 Москва ё",
+]
+"""Text that exercises every path of :func:`briefing.search.fold`."""
+
+FOLD_FINGERPRINT = ("23808798b0af6d82c8e3038f5d23e0c260d060e26841ce5db35fd2da17380bdd", 3)
+"""The fingerprint of :data:`FOLD_SAMPLE` folded, and the :data:`briefing.index.INDEX_FORMAT`
+it was recorded at."""
+
+
+def test_a_change_to_folding_changes_the_index_format() -> None:
+    """An index holds the briefings' text folded: folded differently, it would find other
+    things than the file does, so it must not be read."""
+    folded = search.FIELD_SEPARATOR.join(search.fold(text)[0] for text in FOLD_SAMPLE)
+    fingerprint = hashlib.sha256(folded.encode()).hexdigest()
+    recorded, recorded_format = FOLD_FINGERPRINT
+    assert fingerprint == recorded, (
+        f"search.fold() folds differently ({fingerprint}): indexes already built hold the old "
+        f"folding, so bump INDEX_FORMAT in briefing/index.py (now {index.INDEX_FORMAT}) and "
+        f"record FOLD_FINGERPRINT = ({fingerprint!r}, <the new INDEX_FORMAT>) in this test"
+    )
+    assert recorded_format == index.INDEX_FORMAT, (
+        f"INDEX_FORMAT is {index.INDEX_FORMAT}, the folding was recorded at {recorded_format}: "
+        f"record FOLD_FINGERPRINT = ({fingerprint!r}, {index.INDEX_FORMAT}) in this test"
+    )
