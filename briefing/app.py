@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import gc
 import os
 import signal
 import sys
@@ -25,7 +24,7 @@ from textual.command import Provider
 from textual.dom import DOMNode
 from textual.widgets import Input
 
-from briefing import keys
+from briefing import collector, keys
 from briefing.errors import BriefingError
 from briefing.files import NO_SUCH_FILE, real_path, signature
 from briefing.library import Library, MemoryLibrary
@@ -198,13 +197,12 @@ class BriefingApp(App[None]):
         """Once the first screen is drawn, leave everything made so far (Textual, the widgets,
         the briefing) out of garbage collection: a full collection then walks only what was
         made since, instead of pausing a keystroke for tens of milliseconds."""
-        gc.freeze()
-        gc.enable()  # the command line keeps it off while the reader starts
+        collector.freeze_start_up()  # the command line keeps it off while the reader starts
         self._frozen = True
 
     def on_unmount(self) -> None:
         if self._frozen:  # hand the app back to the collector (tests run many in one process)
-            gc.unfreeze()
+            collector.unfreeze()
 
     # --- leaving --------------------------------------------------------------------------
 

@@ -8,13 +8,12 @@ runs. Exit codes: 0 success, 1 a problem with the data or with what was asked of
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from briefing import __version__
+from briefing import __version__, collector
 from briefing.errors import BriefingError, visible
 
 if TYPE_CHECKING:
@@ -64,13 +63,9 @@ parser's and the read command's: tests/test_cli.py checks them against what the 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code."""
-    # The cyclic garbage collector runs dozens of times while modules load, finding nothing:
-    # it starts once a command has what it needs (the reader: once its first screen is drawn).
-    gc.disable()
-    try:
+    # The garbage collector starts once a command has what it needs (briefing.collector).
+    with collector.command_line():
         return _main(argv)
-    finally:
-        gc.enable()
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -83,7 +78,7 @@ def _main(argv: Sequence[str] | None) -> int:
         usage.error("give a briefing ID or --all, not both")
     handler: Handler = args.handler
     try:
-        return handler(args)
+        return collector.run(handler, args)
     except UsageError as error:
         print(visible(f"{usage.prog}: error: {error}"), file=sys.stderr)
         return EXIT_USAGE
@@ -353,6 +348,7 @@ def _width(value: str) -> int:
 # --- commands -----------------------------------------------------------------------------
 
 
+@collector.short
 def _summary(args: argparse.Namespace) -> int:
     from briefing.summary import Options, render
 
@@ -370,6 +366,7 @@ def _summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@collector.short
 def _read(args: argparse.Namespace) -> int:
     """Plain ``briefing [ID]``: the reader on a terminal, else the text summary."""
     interactive = _interactive()
@@ -416,6 +413,7 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
+@collector.short
 def _search(args: argparse.Namespace) -> int:
     """One line per match: briefing id, where it is, and the words around it."""
     import json
@@ -443,6 +441,7 @@ def _search(args: argparse.Namespace) -> int:
     return EXIT_OK if found else EXIT_ERROR
 
 
+@collector.short
 def _serve(args: argparse.Namespace) -> int:
     """Serve the reader with textual-serve; a clear message when the extra is missing."""
     from briefing import serve
@@ -465,7 +464,6 @@ def _serve(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from briefing import store
 
-    gc.enable()  # validating a big file makes many objects
     path = store.data_path(args.path or args.data)
     document = store.load(path, args.max_size)
     count = len(document.briefings)
@@ -474,6 +472,7 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@collector.short
 def _list(args: argparse.Namespace) -> int:
     from briefing.listing import briefing_table, section_table
 
@@ -486,6 +485,7 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@collector.short
 def _keys(args: argparse.Namespace) -> int:
     """Every key binding with the keys in force: the defaults, with those of settings.json."""
     import json
@@ -508,6 +508,7 @@ def _keys(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@collector.short
 def _schema(args: argparse.Namespace) -> int:
     import json
 
@@ -555,14 +556,15 @@ _COMMANDS = (*_COMMAND_TABLE, _READ)
 
 
 def _load(args: argparse.Namespace, *, collect: bool = True) -> tuple[Path, Library]:
-    """The data file's path and briefings; then garbage collection resumes (``collect``)."""
+    """The data file's path and briefings; then garbage collection resumes (``collect``): the
+    start-up of a :func:`~briefing.collector.short` command is over."""
     from briefing.files import data_path
     from briefing.index import open_library
 
     path = data_path(args.data)
     library = open_library(path, args.max_size)
     if collect:
-        gc.enable()
+        collector.resume()
     return path, library
 
 

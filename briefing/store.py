@@ -9,8 +9,6 @@ wrong on the way (no file, bytes that are not UTF-8, bad JSON, a schema rule bro
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import heapq
 import itertools
 import json
@@ -23,7 +21,7 @@ from typing import TYPE_CHECKING, Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from briefing import records
+from briefing import collector, records
 from briefing.errors import MAX_PROBLEMS, BriefingError, Problem
 from briefing.files import (
     DATA_ENV,
@@ -95,22 +93,11 @@ def validate(text: str, source: str = "<string>") -> Document:
             return document
     # The report makes many small objects and no cycles: the cyclic collector would only slow
     # it (it doubled the time of a file of 200,000 problems).
-    with _collector_paused():
+    with collector.paused():
         details = [] if failed is None else failed.errors(include_url=False, include_input=False)
         del failed  # it holds the values that failed (whole briefings): free them for the parse
         shown, count = problems(details, text)
     raise BriefingError(source, shown, count)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _check_syntax(text: str, source: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 DATA_LAYER = [
+    "briefing.collector",
     "briefing.models",
     "briefing.store",
     "briefing.errors",
@@ -94,3 +96,19 @@ def test_loading_a_valid_file_imports_no_error_machinery() -> None:
         "from briefing.store import load, bundled_data_path\nload(bundled_data_path())"
     )
     assert "briefing.jsonpos" not in modules and "difflib" not in modules
+
+
+def test_only_the_collector_module_touches_the_garbage_collector() -> None:
+    """The policy of when the cyclic collector runs is in briefing.collector alone."""
+    package = Path(__file__).resolve().parent.parent / "briefing"
+    touching = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names] if isinstance(node, ast.Import)
+                else [node.module or ""] if isinstance(node, ast.ImportFrom)
+                else [node.value] if isinstance(node, ast.Constant) else []
+            )  # fmt: skip
+            if "gc" in [name.split(".")[0] for name in names if isinstance(name, str)]:
+                touching.add(path.relative_to(package).as_posix())
+    assert touching == {"collector.py"}
