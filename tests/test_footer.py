@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import shutil
 from collections.abc import Callable
 
 import pytest
-from textual.widgets._footer import FooterKey
+import textual
+from textual.widgets import Footer, _footer
 
 from briefing.app import make_app
 from briefing.records import Document
-from briefing.widgets.footer import QuietFooter
+from briefing.widgets.footer import FooterKey, QuietFooter
 from tests.contrast import in_theme
 from tests.test_terminal import Terminal, terminal
 
@@ -90,3 +93,36 @@ async def test_the_palette_key_goes_before_help_and_quit(default: Document) -> N
     async with app.run_test(size=(24, 12)) as pilot:
         await pilot.pause()
         assert [key.description for key in shown_keys(app)] == ["Help", "Quit"]
+
+
+def test_what_the_footer_takes_from_textual_is_still_there() -> None:
+    """QuietFooter uses Textual's Footer through its public methods, but FooterKey, which
+    Textual does not export, and the way Footer rebuilds: a Textual upgrade that changes them
+    fails here, by name, rather than as a footer that shows stale keys or none."""
+    assert int(textual.__version__.split(".")[0]) < 9  # as pyproject pins it
+    assert FooterKey is _footer.FooterKey
+    assert {"key", "key_display", "description", "action"} <= set(
+        inspect.signature(FooterKey.__init__).parameters
+    )
+    # The screen's signal calls bindings_changed (QuietFooter's, which skips or defers to
+    # Footer's), and Footer's rebuilds by recompose (QuietFooter's, which fits the keys).
+    assert "self.bindings_changed" in inspect.getsource(Footer.on_mount)
+    assert "self.recompose" in inspect.getsource(Footer.bindings_changed)
+    assert list(inspect.signature(Footer.bindings_changed).parameters) == ["self", "screen"]
+
+
+def test_the_footer_sets_no_private_attribute_of_textual_s() -> None:
+    from briefing.widgets import footer
+
+    tree = ast.parse(inspect.getsource(footer))
+    own = {"_shown", "_rank"}
+    private = {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+    }
+    assert private <= own, private - own

@@ -19,7 +19,6 @@ from textual.dom import DOMNode
 from textual.keys import Keys, _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import Input
-from textual.widgets._footer import FooterKey
 
 import briefing
 from briefing import keys
@@ -29,6 +28,7 @@ from briefing.screens.help import HelpScreen
 from briefing.screens.reader import ReaderScreen
 from briefing.settings import load_settings
 from briefing.widgets.facts import FactsPanel
+from briefing.widgets.footer import FooterKey
 from briefing.widgets.section import SectionView
 from tests.conftest import notifications, run_cli
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
-from textual.widgets._footer import FooterKey
 
 from briefing.app import BriefingApp, make_app
 from briefing.commands import BriefingCommands
@@ -20,6 +19,7 @@ from briefing.screens.reader import ReaderScreen
 from briefing.settings import load_settings
 from briefing.store import parse
 from briefing.widgets.facts import FactsPanel
+from briefing.widgets.footer import FooterKey
 from tests.conftest import (
     BUNDLED,
     HOSTILE_TEXTS,

@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey  # not exported: the one import of it (tests too)
 
 if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.widget import Widget
+
+__all__ = ["FooterKey", "QuietFooter", "keys_shown"]
 
 Shown = tuple[tuple[str, str, str, bool, str], ...]
 
@@ -42,12 +44,12 @@ class QuietFooter(Footer):
         self._shown: Shown | None = None
 
     def bindings_changed(self, screen: Screen[object]) -> None:
+        # Through public API only: Textual's own calls this from the screen's
+        # bindings_updated_signal; skipping it leaves the keys shown as they are.
         if screen is self.screen and not screen.is_current:
-            self._bindings_ready = True
             return  # a dialog is over this screen: rebuild, if need be, when it is back
         shown = keys_shown(screen)
         if shown == self._shown:
-            self._bindings_ready = True
             return
         self._shown = shown
         super().bindings_changed(screen)
