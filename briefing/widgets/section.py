@@ -97,10 +97,13 @@ class SectionView(Widget, can_focus=True):
     ) -> None:
         """``quotes`` are this section's quotes with their index among the briefing's quotes."""
         super().__init__(classes="section")
-        self._lines: tuple[int, list[Content]] | None = None
-        """The section laid out at a width (a section draws itself: one widget, not one per
-        paragraph, is what keeps opening sixty sections fast)."""
-        self._head_lines = 0
+        self._lines: tuple[int, list[Content], int] | None
+        """The section laid out at a width: the width, its lines, how many are the title's and
+        the summary's (a section draws itself: one widget, not one per paragraph, is what keeps
+        opening sixty sections fast)."""
+        self._wrapped: tuple[int, list[list[Content]]] | None
+        """The body's parts wrapped at a width: the width and each part's lines."""
+        self._forget(body=True)
         self._bind(number, section, quotes, expanded)
 
     def show(
@@ -113,7 +116,7 @@ class SectionView(Widget, can_focus=True):
     ) -> None:
         """Show another section in this view (cheaper than a new view)."""
         self._bind(number, section, quotes, expanded)
-        self._changed(layout=True)
+        self._changed(layout=True, body=True)
 
     def _bind(
         self, number: int, section: Section, quotes: Sequence[tuple[int, Quote]], expanded: bool
@@ -123,7 +126,6 @@ class SectionView(Widget, can_focus=True):
         self.quotes = list(quotes)
         self._mark: Marker = plain
         self._keep_at_top = False
-        self._wrapped: tuple[int, list[list[Content]]] | None = None
         self.set_reactive(SectionView.expanded, expanded)
 
     # --- content --------------------------------------------------------------------------
@@ -182,13 +184,20 @@ class SectionView(Widget, can_focus=True):
         inner = max(width - INDENT, 1)
         lines = self.title_content.wrap(max(width, 1))
         lines += [Content.assemble(" " * INDENT, line) for line in self.summary_content.wrap(inner)]
-        self._head_lines = len(lines)
+        head_lines = len(lines)
         if self.expanded:
             for part_lines in self._body_lines(width):
                 lines.append(Content(""))
                 lines += [Content.assemble(" " * INDENT, line) for line in part_lines]
-        self._lines = (width, lines)
+        self._lines = (width, lines, head_lines)
         return lines
+
+    @property
+    def _head_lines(self) -> int:
+        """How many lines the title and the summary take, as the section is laid out now."""
+        self._layout(self.content_size.width)
+        assert self._lines is not None
+        return self._lines[2]
 
     def _body_lines(self, width: int) -> list[list[Content]]:
         """Each part of the body wrapped for a section this wide (kept while the parts and the
@@ -226,8 +235,17 @@ class SectionView(Widget, can_focus=True):
             line += len(part_lines)
         return 0
 
-    def _changed(self, *, layout: bool) -> None:
+    def _forget(self, *, body: bool) -> None:
+        """The one way to drop what the section has laid out, for every change to what it shows
+        (the section, open or closed, focus, highlights, the theme): its lines are made again
+        when next drawn; with ``body``, the body's wrapped parts too (their text or highlights
+        changed). A width that changes makes them again by itself."""
         self._lines = None
+        if body:
+            self._wrapped = None
+
+    def _changed(self, *, layout: bool, body: bool = False) -> None:
+        self._forget(body=body)
         self.refresh(layout=layout)
 
     def mark(self, marker: Marker) -> None:
@@ -236,8 +254,8 @@ class SectionView(Widget, can_focus=True):
         before = self._signature()
         self._mark = marker
         if self._signature() != before:
-            self._wrapped = None  # the body's highlights are in its wrapped lines
-            self._changed(layout=False)  # highlights change styles, never the text
+            # Highlights change styles, never the text; the body's are in its wrapped parts.
+            self._changed(layout=False, body=True)
 
     def _signature(self) -> list[tuple[str, object]]:
         shown = [self.title_content, self.summary_content, *(c for _, c in self._parts())]
@@ -250,7 +268,7 @@ class SectionView(Widget, can_focus=True):
         self._changed(layout=False)
 
     def notify_style_update(self) -> None:
-        self._lines = None  # the theme or the pseudo-classes changed: colours are baked in
+        self._forget(body=False)  # the theme or the pseudo-classes changed: colours are baked in
         super().notify_style_update()
 
     def action_toggle_open(self) -> None:
