@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from briefing.screens.dialog import dialog_css
 from briefing.widgets.bindings import bindings
 from briefing.widgets.hanging import Hanging
 
@@ -57,35 +58,19 @@ def _keys_text(keys: list[str]) -> str:
 class HelpScreen(ModalScreen[None]):
     """The keys, with what each does. Escape, q or ? closes it."""
 
-    DEFAULT_CSS = """
-    /* Opaque: the reader's text faded behind would be text nobody can read (and blending it
-       costs more than the dialog). */
-    HelpScreen {
-        align: center middle;
-        background: $background;
-
-        &:ansi {
-            background: $background;  /* ModalScreen's own: transparent */
-        }
-    }
-
-    #help {
-        width: auto;
-        max-width: 90%;
-        height: auto;
-        max-height: 90%;
-        padding: 0 2;
-        border: round $accent;
-        border-title-color: $text-accent;
-        border-subtitle-color: $text-muted;
-        background: $surface;
-    }
-
+    DEFAULT_CSS = (
+        dialog_css(
+            "HelpScreen",
+            "help",
+            "width: auto; max-width: 90%; height: auto; max-height: 90%; padding: 0 2;",
+        )
+        + """
     #help-keys {
         width: auto;
         max-width: 100%;  /* on a narrow screen the descriptions wrap rather than being cut */
     }
     """
+    )
 
     BINDINGS = bindings("help")
 

@@ -13,6 +13,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from briefing.library import Entry, Library
+from briefing.screens.dialog import dialog_css
 from briefing.search import fold_query
 from briefing.widgets.bindings import bindings
 from briefing.widgets.highlight import shown
@@ -71,26 +72,9 @@ class BriefingPicker(ModalScreen[str | None]):
     list lays out every option it holds, and an archive may hold ten thousand.
     """
 
-    DEFAULT_CSS = """
-    BriefingPicker {
-        align: center middle;
-        background: $background;  /* opaque, like every dialog (see HelpScreen) */
-
-        &:ansi {
-            background: $background;  /* ModalScreen's own: transparent */
-        }
-    }
-
-    #picker {
-        width: 90%;
-        max-width: 100;
-        height: 80%;
-        border: round $accent;
-        border-title-color: $text-accent;
-        border-subtitle-color: $text-muted;
-        background: $surface;
-    }
-
+    DEFAULT_CSS = (
+        dialog_css("BriefingPicker", "picker", "width: 90%; max-width: 100; height: 80%;")
+        + """
     #picker-filter {
         margin: 0 0 1 0;
     }
@@ -100,6 +84,7 @@ class BriefingPicker(ModalScreen[str | None]):
         border: none;
     }
     """
+    )
 
     BINDINGS = bindings("picker")
 

@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from briefing.records import Briefing, Source
+from briefing.screens.dialog import dialog_css
 from briefing.screens.outside import copy_text, open_address
 from briefing.widgets.bindings import bindings
 from briefing.widgets.highlight import shown
@@ -20,31 +21,16 @@ WEB_SCHEMES = ("http://", "https://")
 class SourcesScreen(ModalScreen[None]):
     """Where the briefing's information comes from."""
 
-    DEFAULT_CSS = """
-    SourcesScreen {
-        align: center middle;
-        background: $background;  /* opaque, like every dialog (see HelpScreen) */
-
-        &:ansi {
-            background: $background;  /* ModalScreen's own: transparent */
-        }
-    }
-
-    #sources {
-        width: 90%;
-        max-width: 110;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        border-title-color: $text-accent;
-        border-subtitle-color: $text-muted;
-        background: $surface;
-    }
-
+    DEFAULT_CSS = (
+        dialog_css(
+            "SourcesScreen", "sources", "width: 90%; max-width: 110; height: auto; max-height: 90%;"
+        )
+        + """
     #sources > .option-list--option {
         padding: 0 1 1 1;
     }
     """
+    )
 
     BINDINGS = bindings("sources")
 

@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from briefing.records import Briefing, TimelineEvent
+from briefing.screens.dialog import dialog_css
 from briefing.widgets.bindings import bindings
 from briefing.widgets.highlight import shown
 
@@ -22,31 +23,18 @@ def date_order(event: TimelineEvent) -> str:
 class TimelineScreen(ModalScreen[str | None]):
     """The briefing's events, oldest first. Enter opens the event's section."""
 
-    DEFAULT_CSS = """
-    TimelineScreen {
-        align: center middle;
-        background: $background;  /* opaque, like every dialog (see HelpScreen) */
-
-        &:ansi {
-            background: $background;  /* ModalScreen's own: transparent */
-        }
-    }
-
-    #timeline {
-        width: 90%;
-        max-width: 110;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        border-title-color: $text-accent;
-        border-subtitle-color: $text-muted;
-        background: $surface;
-    }
-
+    DEFAULT_CSS = (
+        dialog_css(
+            "TimelineScreen",
+            "timeline",
+            "width: 90%; max-width: 110; height: auto; max-height: 90%;",
+        )
+        + """
     #timeline > .option-list--option {
         padding: 0 1 1 1;
     }
     """
+    )
 
     BINDINGS = bindings("timeline")
 
