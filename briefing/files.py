@@ -126,12 +126,20 @@ def _refuse_unless_regular(mode: int, path: str | Path) -> None:
     raise NotRegularFile(f"not a regular file ({kind})")
 
 
+def stat_of(path: str | Path) -> os.stat_result | None:
+    """What ``os.stat`` says of the file (links followed), or ``None`` when it cannot be seen:
+    gone, a loop of links, a folder that cannot be searched."""
+    try:
+        return Path(path).stat()
+    except OSError:
+        return None
+
+
 def signature(path: str | Path) -> tuple[int, int, int, bool] | None:
     """What changes when the file does (modification time, size, inode), or ``None`` when it
     cannot be seen. Cheap enough to check every second."""
-    try:
-        info = Path(path).stat()
-    except OSError:
+    info = stat_of(path)
+    if info is None:
         return None
     return info.st_mtime_ns, info.st_size, info.st_ino, stat.S_ISDIR(info.st_mode)
 

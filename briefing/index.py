@@ -55,6 +55,7 @@ from briefing.files import (
     real_path,
     size_limit,
     size_setting,
+    stat_of,
     too_large,
     user_folder,
 )
@@ -153,7 +154,7 @@ def index_path(data: Path, folder: Path) -> Path:
     index records too: two paths with the same name only take turns, never mix)."""
     import zlib  # hashlib would cost more to import than the rest of this module
 
-    name = os.fsencode(real_path(data))
+    name = _real(data)
     return folder / f"index-{zlib.crc32(name):08x}{zlib.adler32(name):08x}.sqlite3"
 
 
@@ -165,7 +166,7 @@ def open_library(path: str | Path, max_bytes: int | None = None) -> Library:
         return _validated(path, max_bytes, name)
     limit = size_limit() if max_bytes is None else max_bytes
     folder = cache_dir()
-    info = _stat(path)
+    info = stat_of(path)
     if info is None or folder is None or not stat.S_ISREG(info.st_mode):
         return _validated(path, max_bytes, name)  # reports a missing file, a folder, …
     if info.st_size > limit:
@@ -183,13 +184,6 @@ def _validated(path: str | Path, max_bytes: int | None, name: str) -> MemoryLibr
     from briefing import store  # pydantic: only when the file must be validated
 
     return MemoryLibrary(store.load(path, max_bytes), name)
-
-
-def _stat(path: str | Path) -> os.stat_result | None:
-    try:
-        return Path(path).stat()
-    except OSError:
-        return None
 
 
 def _key(info: os.stat_result) -> _Key:
@@ -277,11 +271,11 @@ def build(
     from briefing import store
 
     name = display_name(path)
-    before = _stat(path)
+    before = stat_of(path)
     text = read_text(path, max_bytes)  # the one read: a file gone by now is reported here
     read_at = time.time_ns()
     document, raw = store.as_records(store.validate(text, name))
-    after = _stat(path)
+    after = stat_of(path)
     if before is None or after is None or _key(before) != _key(after):
         return MemoryLibrary(document, name)  # changed or gone while we read it: what we read
     racy = read_at - after.st_mtime_ns < RACY_SECONDS * 1e9
