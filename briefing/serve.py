@@ -85,20 +85,22 @@ def reader_command(data: Path, briefing_id: str | None, max_size: int | None = N
 
 def is_loopback(host: str) -> bool:
     """Whether ``host`` is reachable only from this machine."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    address = _address(host)
+    return host == "localhost" or (address is not None and address.is_loopback)
 
 
 def is_wildcard(host: str) -> bool:
     """Whether ``host`` means every address of this machine (0.0.0.0, ::), loopback included."""
+    address = _address(host)
+    return address is not None and address.is_unspecified
+
+
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """``host`` as an IP address (``[::1]`` as well as ``::1``), or ``None`` for a name."""
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_unspecified
+        return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        return False
+        return None
 
 
 def url_for(host: str, port: int) -> str:
