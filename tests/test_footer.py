@@ -126,3 +126,28 @@ def test_the_footer_sets_no_private_attribute_of_textual_s() -> None:
         and not node.attr.startswith("__")
     }
     assert private <= own, private - own
+
+
+async def test_keys_changed_while_the_terminal_was_unfocused_show_when_it_is_back(
+    default: Document,
+) -> None:
+    from textual import events
+
+    from tests.helpers import reader, wait_until
+
+    def next_match_offered() -> bool:
+        keys = [key for key in shown_keys(app) if key.action == "next_match"]
+        return bool(keys) and not keys[0].has_class("-disabled")
+
+    app = make_app(default)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.pause()
+        assert not next_match_offered()
+        app.post_message(events.AppBlur())
+        await wait_until(pilot, lambda: not app.app_focus, "the terminal unfocused")
+        await reader(app)._enter_search("kursk", focus=False)  # as a reload does: no key
+        reader(app).refresh_bindings()
+        await pilot.pause()
+        assert not next_match_offered()  # Textual draws no footer for an unfocused terminal
+        app.post_message(events.AppFocus())
+        await wait_until(pilot, next_match_offered, "n offered again")

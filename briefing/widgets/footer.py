@@ -48,6 +48,13 @@ class QuietFooter(Footer):
         # bindings_updated_signal; skipping it leaves the keys shown as they are.
         if screen is self.screen and not screen.is_current:
             return  # a dialog is over this screen: rebuild, if need be, when it is back
+        if not screen.app.app_focus:
+            # Textual's own draws nothing while the terminal is unfocused: what it shows is
+            # not what was asked for, so nothing is recorded, and the focus coming back
+            # rebuilds the keys even if they are the same as asked for now.
+            self._shown = None
+            super().bindings_changed(screen)
+            return
         shown = keys_shown(screen)
         if shown == self._shown:
             return
