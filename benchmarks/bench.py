@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,8 +163,8 @@ def bench_scale(repeat: int, big: Path) -> list[Row]:
     ]:
         os.utime(big)  # cold: the first run after the file changed
         cold = run(briefing_cmd(*args, data=big))
-        warm = alternate(lambda a=args: run(briefing_cmd(*a, data=big)),
-                         lambda s=small_args: run(briefing_cmd(*s)), repeat)  # fmt: skip
+        warm = alternate(partial(run, briefing_cmd(*args, data=big)),
+                         partial(run, briefing_cmd(*small_args)), repeat)  # fmt: skip
         rows.append((f"{what}, big file (warm)", "default file", *warm))
         rows.append((f"{what}, big file (cold)", "big file (warm)", cold, warm[0]))
     return rows
@@ -323,14 +324,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[CACHE_ENV] = str(workdir / "cache")
         big = scale_file(workdir, count)
         rows: list[Row] = []
-        for name, part in [
+        parts: list[tuple[str, Callable[[], list[Row]]]] = [
             ("summary", lambda: bench_summary(repeat, workdir)),
             ("first paint", lambda: bench_first_paint(repeat, workdir, big)),
             ("scale", lambda: bench_scale(repeat, big)),
             ("problems", lambda: bench_problems(repeat, workdir, broken)),
             ("keys", lambda: bench_keys(repeat, big)),
             ("memory", lambda: bench_memory(big)),
-        ]:
+        ]
+        for name, part in parts:
             print(f"measuring {name}…", file=sys.stderr, flush=True)
             rows += part()
     print(f"briefing benchmarks: {count} briefings in the big file, medians of {repeat} runs")

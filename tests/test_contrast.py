@@ -18,7 +18,7 @@ from textual.theme import BUILTIN_THEMES
 
 from briefing.app import make_app
 from briefing.records import Document
-from briefing.search import Field, Hit
+from briefing.search import Field, Hit, LeadKey
 from briefing.widgets import readable
 from briefing.widgets.highlight import marker
 from tests.contrast import (
@@ -255,7 +255,7 @@ async def test_focus_shows_in_shapes_not_colours_alone(default: Document) -> Non
 
 def test_the_current_match_is_underlined_the_others_not() -> None:
     text = "Kursk, then Kursk again"
-    field = Field(("bottom_line",), None, text)
+    field = Field(LeadKey("bottom_line"), None, text)
     current = Hit(field, 12, 17)
     content = marker("kursk", current)(field.key, text)
     styles = {(span.start, span.end): str(span.style) for span in content.spans}

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from briefing.models import Briefing
+from briefing.records import Briefing
 from briefing.store import load
 from tests.conftest import BUNDLED, STORY
 

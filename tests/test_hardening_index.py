@@ -14,6 +14,7 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -477,34 +478,39 @@ def test_any_value_of_any_row_replaced_never_breaks_a_command(
         assert not CONTROLS.search(text)
     list(library.search("e"))
     list(library.found_in("e"))
-    if library._file is not None:  # the row was refused: the file's briefing, exactly
+    if getattr(library, "_file", None) is not None:  # the row was refused: the file's own
         assert briefing == store.load(path).briefings[0]
 
 
 # --- 4. text from a tampered index is scrubbed, ids included ------------------------------
 
+
+DATES = frozenset({"published", "updated", "date"})
+
+
+def _tamper_entry_id(db: Path, *, newest_too: bool = False) -> None:
+    sql(db, "UPDATE entries SET id = ? WHERE pos = 1", "x" + EVIL)
+    if newest_too:
+        sql(db, "UPDATE meta SET value = ? WHERE key = 'newest'", "x" + EVIL)
+
+
+def _tamper_rows(db: Path, *, but: frozenset[str] = frozenset()) -> None:
+    for pos in range(3):
+        set_row(db, _every_text(row(db, pos), EVIL, but=but), pos=pos)
+
+
 TAMPERINGS: dict[str, Callable[[Path], None]] = {
-    "entry-id": lambda db: sql(db, "UPDATE entries SET id = ? WHERE pos = 1", "x" + EVIL),
-    "entry-id-and-newest": lambda db: (
-        sql(db, "UPDATE entries SET id = ? WHERE pos = 1", "x" + EVIL),
-        sql(db, "UPDATE meta SET value = ? WHERE key = 'newest'", "x" + EVIL),
-    ),
+    "entry-id": _tamper_entry_id,
+    "entry-id-and-newest": partial(_tamper_entry_id, newest_too=True),
     "entry-title": lambda db: sql(db, "UPDATE entries SET title = ?", "Title" + EVIL),
-    "row-every-text": lambda db: [
-        set_row(db, _every_text(row(db, pos), EVIL), pos=pos) for pos in range(3)
-    ],
-    "row-every-text-but-dates": lambda db: [
-        set_row(db, _every_text(row(db, pos), EVIL, but=DATES), pos=pos) for pos in range(3)
-    ],
+    "row-every-text": _tamper_rows,
+    "row-every-text-but-dates": partial(_tamper_rows, but=DATES),
 }
 """Tamperings every command may show (the places of matches are the reader's picker's only)."""
 
 
 def _tamper_places(db_path: Path) -> None:
     sql(db_path, "UPDATE text SET places = ?", json.dumps([[10**6, EVIL]]))
-
-
-DATES = frozenset({"published", "updated", "date"})
 
 
 def _every_text(data: Any, evil: str, but: frozenset[str] = frozenset()) -> Any:

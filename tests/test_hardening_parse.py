@@ -339,7 +339,7 @@ def test_a_walk_to_some_paths_finds_what_the_whole_walk_finds(
 
 
 def _broken_briefing(n: int, breaks: list[str]) -> dict[str, Any]:
-    briefing = minimal()["briefings"][0]
+    briefing: dict[str, Any] = minimal()["briefings"][0]
     briefing["id"] = f"b-{n}"
     for kind in breaks:
         if kind == "misspelt":

@@ -103,13 +103,13 @@ async def test_huge_file_in_the_reader(huge_file: Path) -> None:
         assert "Key facts" not in screen_text(app)  # the panel hidden
         await pilot.press("f", "tab", "end")  # the panel again, focused, at its end
         await pilot.pause()
-        shown = screen_text(app)
-        assert "500. Section 499" in shown and "Fact 4999" in shown
-        assert f"▾ 2. Section 1 {WORLD}" in shown
+        screen = screen_text(app)
+        assert "500. Section 499" in screen and "Fact 4999" in screen
+        assert f"▾ 2. Section 1 {WORLD}" in screen
         await pilot.press("c")
         await pilot.pause()
-        shown = screen_text(app)
-        assert "Bottom line" in shown and f"▸ 2. Section 1 {WORLD}" in shown
+        screen = screen_text(app)
+        assert "Bottom line" in screen and f"▸ 2. Section 1 {WORLD}" in screen
 
 
 def test_hostile_file_validates_after_cleaning(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefing.cells import cell_width
-from briefing.models import Briefing, Document
+from briefing.records import Briefing, Document
 from briefing.store import parse
 from briefing.summary import FORMATS, Options, render
 from tests.conftest import (
