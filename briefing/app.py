@@ -94,9 +94,10 @@ class BriefingApp(App[None]):
         remembered = state.briefing if briefing_id is None and self._same_source(state) else None
         wanted = briefing_id or remembered
         chosen = library.briefing(wanted) if wanted else None
-        self.reader = ReaderScreen(library, chosen or library.newest())
-        if chosen is not None and chosen.id == remembered:
-            self.reader.restore_open = set(state.open_sections)
+        reopen = chosen is not None and chosen.id == remembered
+        self.reader = ReaderScreen(
+            library, chosen or library.newest(), state.open_sections if reopen else ()
+        )
         self._signature = signature(source) if source else None
         self._reload_failed = False
         self._frozen = False

@@ -209,6 +209,50 @@ def search_briefing(briefing: Briefing, query: str) -> list[Hit]:
     ]
 
 
+class Matches:
+    """A search in progress in one briefing: its hits in reading order, which one is current,
+    and which sections the search opened (so that it can close them again when a later query
+    no longer matches in them). The reader keeps one; nothing else holds this state."""
+
+    def __init__(self) -> None:
+        self.hits: list[Hit] = []
+        self.current: int | None = None
+        """Which of :attr:`hits` is the current one (``None``: there are none)."""
+        self.opened: set[str] = set()
+        """The ids of the sections this search opened."""
+
+    @property
+    def hit(self) -> Hit | None:
+        """The current match, if there is one."""
+        return self.hits[self.current] if self.current is not None else None
+
+    def find(self, briefing: Briefing, query: str) -> set[str]:
+        """Search for ``query`` from its first match; return the ids of the sections that
+        hold a match."""
+        self.hits = search_briefing(briefing, query)
+        self.current = 0 if self.hits else None
+        keys = (section_of(hit.field.key) for hit in self.hits)
+        return {section for section in keys if section is not None}
+
+    def step(self, step: int) -> Hit | None:
+        """Move ``step`` matches on (negative: back), round the ends; the new current match."""
+        if self.hits:
+            self.current = ((self.current or 0) + step) % len(self.hits)
+        return self.hit
+
+    def count(self, query: str) -> str:
+        """What the search bar says: ``2/5``, ``no match``, or nothing for an empty query."""
+        if not query.strip():
+            return ""
+        return f"{(self.current or 0) + 1}/{len(self.hits)}" if self.hits else "no match"
+
+    def clear(self) -> None:
+        """Forget the matches and the sections opened (they stay open: the reader was reading
+        them)."""
+        self.hits, self.current = [], None
+        self.opened.clear()
+
+
 def section_title(briefing: Briefing, hit: Hit) -> str:
     """Where a hit is, in words: its section's title, or the part of the lead or facts."""
     return place(briefing, hit.field)

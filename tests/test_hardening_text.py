@@ -384,5 +384,5 @@ async def test_the_reader_cuts_long_words_and_still_finds_text_in_them() -> None
         assert "v… (999,000 more characters)" in fact.content.plain  # the value, in the panel
         assert document.briefings[0].sections[0].paragraphs[0].count("w") == 2 * MILLION
         await pilot.press("slash", *"needle", "enter")
-        await wait_until(pilot, lambda: len(reader(app).hits) == 1, "the match in the long word")
+        await wait_until(pilot, lambda: len(reader(app).matches.hits) == 1, "the match in the word")
         assert isinstance(app.focused, SectionView)

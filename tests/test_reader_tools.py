@@ -66,7 +66,7 @@ async def test_next_previous_and_escape(default: Document) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not reader(app).searching
-        assert reader(app).hits == []
+        assert reader(app).matches.hits == []
         assert counter(app) == ""
         title = {str(span.style) for span in reader(app).sections[2].title_content.spans}
         assert not title & {MATCH_STYLE, CURRENT_STYLE}
@@ -140,7 +140,7 @@ async def test_sources_open_only_web_addresses_and_say_whether_a_browser_started
 
     monkeypatch.setattr("webbrowser.open", open_in_browser)
     copied: list[str] = []
-    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
     messages = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
@@ -167,10 +167,12 @@ async def test_sources_open_only_web_addresses_and_say_whether_a_browser_started
         assert isinstance(app.screen, ReaderScreen)
 
 
-async def test_copy_puts_the_text_summary_on_the_clipboard(default: Document) -> None:
+async def test_copy_puts_the_text_summary_on_the_clipboard(
+    default: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app(default)
     copied: list[str] = []
-    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
     messages = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("y")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Set
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -18,13 +18,14 @@ from textual.widgets import Input, Static
 from briefing import keys
 from briefing.library import Library
 from briefing.records import Briefing, Quote, Section, date_line
-from briefing.search import BodyKey, FactKey, Hit, LeadKey, SectionKey, search_briefing, section_of
+from briefing.search import BodyKey, FactKey, Hit, LeadKey, Matches, SectionKey, section_of
 from briefing.widgets.balanced import BalancedStatic
 from briefing.widgets.bindings import bindings
 from briefing.widgets.column import ReadingColumn
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.footer import QuietFooter
 from briefing.widgets.highlight import Marker, marker, moves, plain, same, shown
+from briefing.widgets.searchbar import SearchBar
 from briefing.widgets.section import SectionView
 
 if TYPE_CHECKING:
@@ -133,24 +134,6 @@ class ReaderScreen(Screen[None]):
     #standfirst.-empty, #watch.-empty {
         display: none;
     }
-
-    #search {
-        dock: bottom;
-        height: 3;
-        display: none;
-        background: $panel;
-    }
-
-    #search-input {
-        width: 1fr;
-    }
-
-    #search-count {
-        width: auto;
-        min-width: 10;
-        padding: 1 1 0 1;
-        color: $text-muted;
-    }
     """
 
     AUTO_FOCUS = None
@@ -163,14 +146,22 @@ class ReaderScreen(Screen[None]):
     show_facts: var[bool] = var(True)
     """Whether the key-facts panel shows (beside the sections, or over them when narrow)."""
 
-    narrow: var[bool] = var(False)
+    narrow: var[bool] = var(False, toggle_class="-narrow")
     """Whether the screen is too narrow for the panel beside the sections."""
+
+    searching: var[bool] = var(False, toggle_class="-searching")
+    """Whether a search is in progress: the search bar shows, and :attr:`matches` holds its
+    matches."""
 
     DIGIT_SECONDS = 0.5
     """How long the reader waits, after a digit that could start a two-digit section number,
     for the second digit."""
 
-    def __init__(self, library: Library, briefing: Briefing) -> None:
+    def __init__(
+        self, library: Library, briefing: Briefing, open_sections: Iterable[str] = ()
+    ) -> None:
+        """``open_sections``: the ids of the sections to show open at first (those open when
+        the reader last closed)."""
         super().__init__()
         self.library = library
         self.briefing = briefing
@@ -178,15 +169,10 @@ class ReaderScreen(Screen[None]):
         self._first_digit: int | None = None
         """A digit typed less than :attr:`DIGIT_SECONDS` ago that may start a section number."""
         self._digit_timer: Timer | None = None
-        self.hits: list[Hit] = []
-        """The matches of the search in progress, in reading order."""
-        self.current: int | None = None
-        """Which of :attr:`hits` is the current one."""
-        self._opened_by_search: set[str] = set()
+        self.matches = Matches()
+        """The search in progress (empty when there is none)."""
         self._recomposing = asyncio.Lock()
-        self.restore_open: set[str] = set()
-        """Sections to open when the screen is (re)composed: at start, those open when the
-        reader last closed; on a reload, those open before it."""
+        self._open_at_start = frozenset(open_sections)
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -204,19 +190,20 @@ class ReaderScreen(Screen[None]):
                 bottom_line = Static(id="bottom-line")
                 bottom_line.border_title = "Bottom line"
                 yield bottom_line
-                yield from self._new_views(0)
+                yield from self._new_views(0, self._open_at_start)
                 watch = Static(id="watch")
                 watch.border_title = "What to watch"
                 yield watch
             yield FactsPanel(self.briefing.sections, self.briefing.key_facts)
-        yield Horizontal(id="search")  # its input is made on the first search
-        yield QuietFooter(compact=self.narrow)
+        yield SearchBar(id="search")
+        yield QuietFooter(compact=self.narrow).data_bind(compact=ReaderScreen.narrow)
 
-    def _new_views(self, start: int) -> Iterator[SectionView]:
-        """Views for the sections of the briefing from ``start`` on."""
+    def _new_views(self, start: int, open_ids: Set[str]) -> Iterator[SectionView]:
+        """Views for the sections of the briefing from ``start`` on, those in ``open_ids``
+        open."""
         sections = self.briefing.sections
         for number, section in enumerate(sections[start:], start + 1):
-            is_open = section.id in self.restore_open
+            is_open = section.id in open_ids
             yield SectionView(number, section, self._quotes(section), expanded=is_open)
 
     def _quotes(self, section: Section) -> list[tuple[int, Quote]]:
@@ -234,29 +221,29 @@ class ReaderScreen(Screen[None]):
         self._show("watch", Content("\n").join(shown(f"• {item}") for item in briefing.watch))
         self.query_one("#watch").set_class(not briefing.watch, "-empty")
 
-    async def _replace(self, briefing: Briefing) -> None:
+    async def _replace(self, briefing: Briefing, open_ids: Set[str] = frozenset()) -> None:
         """Show another briefing in the widgets already there (building widgets is what takes
         time): sections are reused, and only those beyond the old count are added or removed.
+        The sections in ``open_ids`` show open, the others closed.
         """
         self.briefing = briefing
         self._fill_text()
         views = self.sections
         sections = briefing.sections
         for number, (view, section) in enumerate(zip(views, sections, strict=False), 1):
-            is_open = section.id in self.restore_open
+            is_open = section.id in open_ids
             view.show(number, section, self._quotes(section), expanded=is_open)
         if len(views) > len(sections):
             await self.remove_children(views[len(sections) :])
         elif len(views) < len(sections):
             main = self.query_one("#main", VerticalScroll)
-            await main.mount_all(self._new_views(len(views)), before="#watch")
+            await main.mount_all(self._new_views(len(views), open_ids), before="#watch")
         self.query_one(FactsPanel).set_facts(sections, briefing.key_facts)
         self.query_one("#main", VerticalScroll).scroll_home(animate=False)
         self.call_after_refresh(self._prepare_sections, 0)
 
     def on_mount(self) -> None:
         self._fill_text()
-        self.restore_open = set()
         self._focus_section(0, scroll=False)
         self.call_after_refresh(self._prepare_sections, 0)
 
@@ -283,10 +270,7 @@ class ReaderScreen(Screen[None]):
         self.set_classes([name for name, wanted in classes.items() if wanted])
 
     def watch_narrow(self, narrow: bool) -> None:
-        self.set_class(narrow, "-narrow")
         self.show_facts = not narrow
-        for footer in self.query(QuietFooter):
-            footer.compact = narrow
 
     def watch_show_facts(self, show: bool) -> None:
         self.set_class(show, "-show-facts")
@@ -459,28 +443,45 @@ class ReaderScreen(Screen[None]):
         self.set_timer(FLASH_SECONDS, lambda: view.remove_class("-flash"))
 
     # --- search --------------------------------------------------------------------------
+    # A search is entered (the bar shows, its input focused, perhaps with a query) and left
+    # (no highlights, the bar gone) in one place each: _enter_search and _leave_search.
 
-    @property
-    def searching(self) -> bool:
-        """Whether a search is in progress (the search bar shows)."""
-        return self.has_class("-searching")
+    def watch_searching(self, searching: bool) -> None:
+        # At once, not on the next refresh: keys typed straight after the slash (fast typing,
+        # a paste) must land in the shown input, not run as commands.
+        self.query_one(SearchBar).display = searching
+
+    async def _enter_search(self, query: str | None = None, *, focus: bool = True) -> None:
+        """Show the search bar, with ``query`` searched for (``None``: the last query, all of
+        it selected, so typing replaces it and ``enter`` keeps it), its input focused or not."""
+        bar = self.query_one(SearchBar)
+        search_input = await bar.ready()
+        self.searching = True
+        if focus:
+            self.set_focus(search_input)
+        if query is None:
+            search_input.select_all()
+        else:
+            bar.set_query(query)
+            self.run_search(query)
+
+    def _leave_search(self) -> None:
+        """End the search: its matches are forgotten (the sections it opened stay open: the
+        reader was reading them), its highlights go, the bar hides, its input empties."""
+        self.matches.clear()
+        if not self.searching:
+            return
+        self.searching = False
+        bar = self.query_one(SearchBar)
+        bar.set_query("")
+        bar.show_count("")
+        self._mark(plain)
 
     async def action_start_search(self) -> None:
         """Open the search bar: matches are found and shown as you type. Searching again
         selects the last query, so typing replaces it and ``enter`` keeps it."""
-        bar = self.query_one("#search")
-        if not bar.children:
-            # Made on the first search, not at start (an input costs the first paint time);
-            # the binding has priority, so keys typed meanwhile wait for this action.
-            await bar.mount(Input(placeholder="Search this briefing", id="search-input"))
-            await bar.mount(Static(id="search-count"))
-        self.add_class("-searching")
-        # Shown and focused at once, not on the next refresh: keys typed straight after the
-        # slash (fast typing, a paste) must land in the input, not run as commands.
-        bar.display = True
-        search_input = self.query_one("#search-input", Input)
-        self.set_focus(search_input)
-        search_input.select_all()
+        # The binding has priority, so keys typed while the input is made wait for this.
+        await self._enter_search()
 
     @on(Input.Changed, "#search-input")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -494,7 +495,7 @@ class ReaderScreen(Screen[None]):
         the letters typed before them may still wait in the input's queue. The app reads no
         further key until this returns, so none reaches the box after it is left.
         """
-        for pump in (self.query_one("#search-input", Input), self):
+        for pump in (self.query_one(SearchBar).input, self):
             handled = asyncio.Event()
             pump.call_later(handled.set)
             await handled.wait()
@@ -503,10 +504,10 @@ class ReaderScreen(Screen[None]):
         """``enter`` in the search box: the search is done; leave the box for the matches,
         where ``n`` and ``N`` move between them (an empty search just closes)."""
         await self._typed()
-        if not self.query_one("#search-input", Input).value.strip():
+        if not self.query_one(SearchBar).query_text.strip():
             self._close_search()
             return
-        hit = self.hits[self.current] if self.current is not None else None
+        hit = self.matches.hit
         section_id = section_of(hit.field.key) if hit is not None else None
         if section_id is not None:
             self._last_section = section_id
@@ -515,18 +516,17 @@ class ReaderScreen(Screen[None]):
 
     def run_search(self, query: str) -> None:
         """Find ``query``, open the sections that hold it, and show the first match."""
-        self.hits = search_briefing(self.briefing, query)
-        self.current = 0 if self.hits else None
-        holding = {section_of(hit.field.key) for hit in self.hits} - {None}
+        matches = self.matches
+        holding = matches.find(self.briefing, query)
         for view in self.sections:
             section_id = view.section.id
             if section_id in holding and not view.expanded:
                 view.expanded = True
-                self._opened_by_search.add(section_id)
-            elif section_id not in holding and section_id in self._opened_by_search:
+                matches.opened.add(section_id)
+            elif section_id not in holding and section_id in matches.opened:
                 # Opened for an earlier keystroke's matches: close it again.
                 view.expanded = False
-                self._opened_by_search.discard(section_id)
+                matches.opened.discard(section_id)
         self._show_current(query)
 
     def action_next_match(self) -> None:
@@ -538,10 +538,8 @@ class ReaderScreen(Screen[None]):
         self._step_match(-1)
 
     def _step_match(self, step: int) -> None:
-        if not self.hits:
-            return
-        self.current = ((self.current or 0) + step) % len(self.hits)
-        self._show_current(self.query_one("#search-input", Input).value)
+        if self.matches.step(step) is not None:
+            self._show_current(self.query_one(SearchBar).query_text)
 
     async def action_clear_search(self) -> None:
         """Close the search: no more highlights."""
@@ -550,16 +548,8 @@ class ReaderScreen(Screen[None]):
         self._close_search()
 
     def _close_search(self) -> None:
-        search_input = self.query_one("#search-input", Input)
-        had_focus = search_input.has_focus
-        self.hits, self.current = [], None
-        self._opened_by_search.clear()  # what the search opened stays open: you were reading it
-        self.remove_class("-searching")
-        self.query_one("#search").display = False
-        with search_input.prevent(Input.Changed):
-            search_input.value = ""
-        self._mark(plain)
-        self._show("search-count", Content(""))
+        had_focus = self.query_one(SearchBar).input.has_focus
+        self._leave_search()
         if had_focus or self.focused is None:
             self._focus_section(self._section_index(self._last_section))
 
@@ -574,8 +564,8 @@ class ReaderScreen(Screen[None]):
         if self.typing and action not in TYPING_ACTIONS:
             return False  # a letter for the input (a priority `/` or `b` falls through to it)
         applies = {
-            "next_match": lambda: bool(self.hits),
-            "previous_match": lambda: bool(self.hits),
+            "next_match": lambda: bool(self.matches.hits),
+            "previous_match": lambda: bool(self.matches.hits),
             "clear_search": lambda: self.searching,
             "close_facts": lambda: self.narrow and self.show_facts,
             "finish_search": lambda: self.typing,
@@ -583,14 +573,9 @@ class ReaderScreen(Screen[None]):
         return applies() if applies is not None else True
 
     def _show_current(self, query: str) -> None:
-        hit = self.hits[self.current] if self.current is not None else None
+        hit = self.matches.hit
         self._mark(marker(query, hit) if query.strip() else plain)
-        if not query.strip():
-            self._show("search-count", Content(""))
-        elif hit is None:
-            self._show("search-count", Content("no match"))
-        else:
-            self._show("search-count", Content(f"{(self.current or 0) + 1}/{len(self.hits)}"))
+        self.query_one(SearchBar).show_count(self.matches.count(query))
         if hit is not None:
             self._reveal(hit)
         # No refresh_bindings() here: the search keys are not in the footer, and refreshing
@@ -675,10 +660,7 @@ class ReaderScreen(Screen[None]):
     async def _show_briefing(self, briefing: Briefing) -> None:
         self.briefing = briefing
         self._last_section = None
-        self.hits, self.current = [], None
-        self._opened_by_search.clear()
-        self.remove_class("-searching")
-        self.query_one("#search").display = False
+        self._leave_search()
         await self._replace(briefing)
         self._focus_section(0, scroll=False)
 
@@ -693,29 +675,20 @@ class ReaderScreen(Screen[None]):
         scroll_y = main.scroll_y
         open_ids = {view.section.id for view in self.sections if view.expanded}
         focused = self._last_section
-        query = self.query_one("#search-input", Input).value if self.searching else ""
-        search_focused = self.searching and self.query_one("#search-input", Input).has_focus
+        bar = self.query_one(SearchBar)
+        searching, query = self.searching, bar.query_text
+        search_focused = searching and bar.input.has_focus
         self.library = library
-        same = library.briefing(self.briefing.id)
-        self.hits, self.current = [], None
-        self._opened_by_search.clear()
-        self.restore_open = open_ids if same is not None else set()
-        await self._replace(same or library.newest())
-        self.restore_open = set()
-        self._last_section = focused if same is not None else None
+        kept = library.briefing(self.briefing.id)
+        self.matches.clear()
+        await self._replace(kept or library.newest(), open_ids if kept is not None else set())
+        self._last_section = focused if kept is not None else None
         self._focus_section(self._section_index(self._last_section))
-        if same is not None:
+        if kept is not None:
             main = self.query_one("#main", VerticalScroll)
             self.call_after_refresh(main.scroll_to, y=scroll_y, animate=False)
-        if query:
-            search_input = self.query_one("#search-input", Input)
-            self.add_class("-searching")
-            self.query_one("#search").display = True
-            with search_input.prevent(Input.Changed):
-                search_input.value = query
-            if search_focused:
-                search_input.focus()
-            self.run_search(query)
+        if searching:
+            await self._enter_search(query, focus=search_focused)
             self.refresh_bindings()  # whether n and N apply may have changed
 
     async def action_step_briefing(self, step: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from textual.content import Content
 from textual.message import Message
@@ -69,12 +70,12 @@ class FactsPanel(OptionList):
 
     BINDINGS = bindings("facts")
 
+    @dataclass
     class Chosen(Message):
         """A fact was selected: the reader should open its section."""
 
-        def __init__(self, fact: KeyFact) -> None:
-            super().__init__()
-            self.fact = fact
+        fact: KeyFact
+        """The fact chosen."""
 
     def __init__(self, sections: Sequence[Section], facts: Sequence[KeyFact]) -> None:
         self.facts: dict[str, KeyFact] = {}

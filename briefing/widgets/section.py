@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -72,20 +73,14 @@ class SectionView(Widget, can_focus=True):
     expanded: reactive[bool] = reactive(False, init=False)
     """Whether the paragraphs and quotes show."""
 
-    class Toggled(Message):
-        """The section was opened or closed."""
-
-        def __init__(self, view: SectionView) -> None:
-            super().__init__()
-            self.view = view
-
+    @dataclass
     class Step(Message):
         """The reader asked for the next (1) or previous (-1) section."""
 
-        def __init__(self, view: SectionView, step: int) -> None:
-            super().__init__()
-            self.view = view
-            self.step = step
+        view: SectionView
+        """The section the reader was on."""
+        step: int
+        """How many sections on (negative: back)."""
 
     def __init__(
         self,
@@ -274,7 +269,6 @@ class SectionView(Widget, can_focus=True):
     def action_toggle_open(self) -> None:
         """Open a closed section, close an open one."""
         self.expanded = not self.expanded
-        self.post_message(self.Toggled(self))
 
     def action_step(self, step: int) -> None:
         """Ask the screen to move to the next or previous section."""
