@@ -19,7 +19,7 @@ from briefing.records import Document
 from briefing.search import Matches
 from briefing.store import parse
 from briefing.widgets.facts import FactsPanel
-from briefing.widgets.footer import QuietFooter
+from briefing.widgets.footer import FooterKey, QuietFooter
 from briefing.widgets.searchbar import SearchBar
 from briefing.widgets.section import SectionView
 from tests.conftest import BUNDLED, multi_document, notifications, write_json
@@ -48,6 +48,12 @@ def search_state(app: BriefingApp) -> tuple[bool, str, int]:
         assert screen.matches.hits == [] and screen.matches.current is None
         assert bar.query_text == "" and (not bar.children or counter(app) == "")
     return searching, bar.query_text, len(screen.matches.hits)
+
+
+def offered(app: BriefingApp) -> list[str]:
+    """The actions of the keys the footer offers (shown and not disabled)."""
+    keys = reader(app).query_one(QuietFooter).query(FooterKey)
+    return [key.action for key in keys if key.display and not key.has_class("-disabled")]
 
 
 # --- the search state, alone -----------------------------------------------------------------
@@ -94,8 +100,10 @@ async def test_entering_and_leaving_search_keep_one_state(default: Document) -> 
         assert search_state(app)[:2] == (True, "kursk")
         await pilot.press("enter", "n")
         assert search_state(app)[0]
+        await wait_until(pilot, lambda: "next_match" in offered(app), "n in the footer")
         await pilot.press("escape")  # clears the search
         assert search_state(app) == (False, "", 0)
+        await wait_until(pilot, lambda: "next_match" not in offered(app), "n gone")
         await pilot.press("slash")  # again: the bar is back, empty
         assert search_state(app) == (True, "", 0)
         await pilot.press("enter")  # an empty search just closes

@@ -476,6 +476,7 @@ class ReaderScreen(Screen[None]):
         bar.set_query("")
         bar.show_count("")
         self._mark(plain)
+        self.refresh_bindings()  # n and N no longer apply
 
     async def action_start_search(self) -> None:
         """Open the search bar: matches are found and shown as you type. Searching again
