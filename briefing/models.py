@@ -1,4 +1,5 @@
-"""The briefing file format, version 1, as pydantic models.
+"""The briefing file format, version 1.1, as pydantic models (a version 1 file is a valid 1.1
+file: 1.1 only adds optional fields and wider dates).
 
 This is the data layer: it imports neither Textual nor Rich. Every text field is cleaned of
 control characters and invisible ones as it is validated (:func:`briefing.records.clean`), so
@@ -14,10 +15,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
@@ -30,10 +31,21 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from briefing.records import LINE_BREAKS, Status, clean, newest_index
+from briefing.records import (
+    GRADE,
+    INTERVAL,
+    LINE_BREAKS,
+    SCHEMA_VERSIONS,
+    Status,
+    clean,
+    field_of,
+    items_of,
+    newer_fields,
+    newest_index,
+)
 
-SCHEMA_VERSION = 1
-"""The format version this code reads and writes."""
+SCHEMA_VERSION = SCHEMA_VERSIONS[-1]
+"""The newest format version, the one these models describe."""
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _PARTIAL_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
@@ -41,6 +53,8 @@ _URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PARTIAL_DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2})?$"
+EVENT_DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2})?$|^\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}$"
+GRADE_PATTERN = r"^[A-F][1-6]$"
 URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*$"
 TEXT_PATTERN = r"\S"
 
@@ -98,6 +112,39 @@ def _partial_date(value: str) -> str:
     return value
 
 
+def _event_date(value: str) -> str:
+    interval = INTERVAL.fullmatch(value)
+    if interval is None:
+        if "/" in value:
+            raise PydanticCustomError(
+                "event_date",
+                "must be a date (YYYY-MM-DD, or YYYY-MM) or an interval of two full dates, "
+                "YYYY-MM-DD/YYYY-MM-DD",
+            )
+        return _partial_date(value)
+    start, end = interval.groups()
+    for day in (start, end):
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            raise PydanticCustomError(
+                "event_date", "{day} is not a real calendar date", {"day": day}
+            ) from None
+    if end < start:
+        raise PydanticCustomError("event_date", "the interval ends before it starts")
+    return value
+
+
+def _grade(value: str) -> str:
+    if not GRADE.fullmatch(value):
+        raise PydanticCustomError(
+            "grade",
+            "must be an Admiralty grade: the source's reliability, a letter A to F, then the "
+            "information's credibility, a digit 1 to 6, such as 'B2'",
+        )
+    return value
+
+
 def _url(value: str) -> str:
     if not _URL.fullmatch(value):
         raise PydanticCustomError(
@@ -108,14 +155,17 @@ def _url(value: str) -> str:
 
 def _schema_version(value: object) -> object:
     # bool is an int in Python, and true == 1: without this, "schema_version": true would pass.
-    if type(value) is not int:
-        raise PydanticCustomError(
-            "schema_version", "expected the number 1, got {value}", {"value": _spelling(value)}
-        )
-    if value != SCHEMA_VERSION:
+    if type(value) not in (int, float):
         raise PydanticCustomError(
             "schema_version",
-            "unsupported format version {version}: this version of briefing reads version 1",
+            "expected the number 1 or 1.1, got {value}",
+            {"value": _spelling(value)},
+        )
+    if value not in SCHEMA_VERSIONS:
+        raise PydanticCustomError(
+            "schema_version",
+            "unsupported format version {version}: this version of briefing reads versions "
+            "1 and 1.1",
             {"version": repr(value)},
         )
     return value
@@ -149,6 +199,14 @@ PartialDate = Annotated[
 ]
 """A calendar date, ``YYYY-MM-DD``, or ``YYYY-MM`` when the story gives only the month."""
 
+EventDate = Annotated[str, AfterValidator(_event_date), _string_schema(pattern=EVENT_DATE_PATTERN)]
+"""When an event happened or a quote was said: a :data:`PartialDate`, or, when the story says
+only that it happened within some days, the interval ``YYYY-MM-DD/YYYY-MM-DD`` (format 1.1)."""
+
+Grade = Annotated[str, AfterValidator(_grade), _string_schema(pattern=GRADE_PATTERN)]
+"""An Admiralty (NATO) grade: source reliability ``A``-``F``, then information credibility
+``1``-``6``."""
+
 Url = Annotated[str, AfterValidator(_url), _string_schema(format="uri", pattern=URL_PATTERN)]
 """An http or https address."""
 
@@ -181,14 +239,36 @@ class KeyFact(_Model):
     )
     section: Slug = Field(description="Id of the section of this briefing the fact belongs to.")
     note: Prose | None = Field(default=None, description="Context or caveat.")
+    sources: list[Slug] = Field(
+        default_factory=list,
+        description="Ids of the briefing's sources that support the fact (format 1.1).",
+    )
+    grade: Grade | None = Field(
+        default=None,
+        description=(
+            "How well the fact is established, as an Admiralty code (format 1.1): the "
+            "source's reliability, A (completely reliable) to E (unreliable) or F (cannot be "
+            "judged), then the information's credibility, 1 (confirmed by other sources) to 5 "
+            "(improbable) or 6 (cannot be judged); such as 'B2'."
+        ),
+    )
 
 
 class TimelineEvent(_Model):
     """Something that happened, or is due, on a known day or month."""
 
-    date: PartialDate = Field(description="YYYY-MM-DD, or YYYY-MM when only the month is known.")
+    date: EventDate = Field(
+        description=(
+            "YYYY-MM-DD, or YYYY-MM when only the month is known, or YYYY-MM-DD/YYYY-MM-DD when "
+            "it happened within those days (format 1.1)."
+        )
+    )
     event: Line = Field(description="What happened.")
     section: Slug | None = Field(default=None, description="Id of the related section.")
+    inferred: bool = Field(
+        default=False,
+        description="Whether the date is derived rather than stated by the story (format 1.1).",
+    )
 
 
 class Quote(_Model):
@@ -198,12 +278,29 @@ class Quote(_Model):
     speaker: Line = Field(description="Who said it: a person or an institution.")
     role: Line | None = Field(default=None, description="The speaker's position.")
     section: Slug = Field(description="Id of the section the quote belongs to.")
-    date: PartialDate | None = Field(default=None, description="When it was said.")
+    date: EventDate | None = Field(
+        default=None, description="When it was said: a date or an interval, as for events."
+    )
+    inferred: bool = Field(
+        default=False,
+        description="Whether the date is derived rather than stated by the story (format 1.1).",
+    )
+    source: Slug | None = Field(
+        default=None,
+        description="Id of the source where it was published or reported (format 1.1).",
+    )
 
 
 class Source(_Model):
     """Where the briefing's information comes from."""
 
+    id: Slug | None = Field(
+        default=None,
+        description=(
+            "Identifier, unique among the briefing's sources, by which facts and quotes cite "
+            "it (format 1.1; required of every source once any fact or quote cites one)."
+        ),
+    )
     name: Line = Field(description="Name of the source.")
     url: Url | None = Field(default=None, description="An http or https address.")
     note: Prose | None = Field(default=None, description="What the source contributed.")
@@ -216,6 +313,13 @@ class Briefing(_Model):
     title: Line = Field(description="Headline of the briefing.")
     standfirst: Prose | None = Field(default=None, description="A sentence or two under the title.")
     published: date = Field(description="Publication date, YYYY-MM-DD.")
+    date_note: Prose | None = Field(
+        default=None,
+        description=(
+            "How the date was arrived at, when the story gives none (format 1.1): the date "
+            "is then shown as inferred."
+        ),
+    )
     updated: datetime | None = Field(default=None, description="Last update, ISO 8601 date-time.")
     bottom_line: Prose = Field(description="The bottom line up front, in one paragraph.")
     sections: list[Section] = Field(min_length=1, description="The body, in reading order.")
@@ -232,14 +336,7 @@ class Briefing(_Model):
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:
-        problems = reference_problems(
-            [section.id for section in self.sections],
-            [
-                *(("key_facts", index, fact.section) for index, fact in enumerate(self.key_facts)),
-                *(("timeline", index, event.section) for index, event in enumerate(self.timeline)),
-                *(("quotes", index, quote.section) for index, quote in enumerate(self.quotes)),
-            ],
-        )
+        problems = briefing_problems(self)
         if self.updated is not None and self.updated.date() < self.published:
             problems.append(
                 (("updated",), f"is earlier than published ({self.published.isoformat()})")
@@ -256,9 +353,9 @@ class Document(_Model):
         json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
     )
 
-    schema_version: Annotated[Literal[1], BeforeValidator(_schema_version)] = Field(
-        description="Version of this format; always 1."
-    )
+    schema_version: Annotated[
+        float, BeforeValidator(_schema_version), WithJsonSchema({"enum": list(SCHEMA_VERSIONS)})
+    ] = Field(description="Version of the format: 1, or 1.1 for a file that uses a field of 1.1.")
     # A file that fails stops at its first broken briefing: pydantic keeps every error found
     # (a kilobyte or more each), so the loader validates the briefings one by one for the rest.
     briefings: list[Briefing] = Field(
@@ -267,7 +364,10 @@ class Document(_Model):
 
     @model_validator(mode="after")
     def _check_unique_ids(self) -> Self:
-        raise_problems(duplicate_ids("briefings", [b.id for b in self.briefings])[0])
+        raise_problems(
+            duplicate_ids("briefings", [b.id for b in self.briefings])[0]
+            + version_problems(self.schema_version, self.briefings)
+        )
         return self
 
     def get(self, briefing_id: str) -> Briefing | None:
@@ -304,21 +404,74 @@ def duplicate_ids(field: str, ids: Sequence[object]) -> tuple[list[LocatedProble
     return problems, first_index
 
 
-def reference_problems(
-    section_ids: Sequence[object], references: Iterable[tuple[str, int, object]]
-) -> list[LocatedProblem]:
-    """Duplicate section ids, and references ``(field, index, section id)`` to no section."""
-    problems, known = duplicate_ids("sections", section_ids)
+def briefing_problems(briefing: object) -> list[LocatedProblem]:
+    """The problems of one briefing that no field's own check sees: ids used twice, and
+    references to no section or no source. ``briefing`` is a validated model or the raw JSON
+    of one (whose fields may be missing or of the wrong type: those are left to the fields'
+    own checks), so that both are checked by the same rules."""
+    sections = items_of(briefing, "sections")
+    if not sections:
+        return []  # no sections to refer to: that error is reported on its own
+    problems, known = duplicate_ids("sections", [field_of(s, "id") for s in sections])
     names = ", ".join(known)
-    for field, index, section_id in references:
-        if isinstance(section_id, str) and section_id not in known:
-            problems.append(
-                (
-                    (field, index, "section"),
-                    f"no section '{section_id}' in this briefing (its sections: {names})",
+    for field in _REFERRING_FIELDS:
+        for index, item in enumerate(items_of(briefing, field)):
+            section_id = field_of(item, "section")
+            if isinstance(section_id, str) and section_id not in known:
+                problems.append(
+                    (
+                        (field, index, "section"),
+                        f"no section '{section_id}' in this briefing (its sections: {names})",
+                    )
                 )
-            )
+    return problems + _source_problems(briefing)
+
+
+def _source_problems(briefing: object) -> list[LocatedProblem]:
+    """Sources with the same id, citations of no source, a source cited twice by one fact,
+    and sources without an id in a briefing that cites its sources (format 1.1)."""
+    sources = items_of(briefing, "sources")
+    ids = [field_of(source, "id") for source in sources]
+    problems, known = duplicate_ids("sources", ids)
+    names = ", ".join(known) or "none has an id"
+    citations: list[tuple[Loc, object]] = []
+    for index, fact in enumerate(items_of(briefing, "key_facts")):
+        cited = items_of(fact, "sources")
+        for position, source_id in enumerate(cited):
+            loc: Loc = ("key_facts", index, "sources", position)
+            if source_id in cited[:position]:
+                problems.append((loc, f"cites source '{source_id}' twice"))
+            citations.append((loc, source_id))
+    for index, quote in enumerate(items_of(briefing, "quotes")):
+        citations.append((("quotes", index, "source"), field_of(quote, "source")))
+    cites = False
+    for loc, source_id in citations:
+        if isinstance(source_id, str):
+            cites = True
+            if source_id not in known:
+                problems.append(
+                    (loc, f"no source '{source_id}' in this briefing (its sources: {names})")
+                )
+    if cites:
+        problems.extend(
+            (("sources", index), "needs an 'id': this briefing's facts and quotes cite their "
+             "sources by id")
+            for index, ident in enumerate(ids)
+            if ident is None
+        )  # fmt: skip
     return problems
+
+
+def version_problems(version: object, briefings: Sequence[object]) -> list[LocatedProblem]:
+    """A field of format 1.1 used in a file that says it is version 1: one problem for each
+    place (the models and the raw JSON of a file are checked by this one rule)."""
+    if version != 1 or type(version) is bool:
+        return []
+    return [
+        (("briefings", index, *loc), f'{what} needs "schema_version": 1.1 (this file says 1)')
+        for index, briefing in enumerate(briefings)
+        for loc, what in newer_fields(briefing)
+    ]
 
 
 def raw_reference_problems(document: object) -> list[LocatedProblem]:
@@ -329,31 +482,13 @@ def raw_reference_problems(document: object) -> list[LocatedProblem]:
     """
     if not isinstance(document, dict):
         return []
-    briefings = _items(document, "briefings")
-    problems, _ = duplicate_ids("briefings", [_get(b, "id") for b in briefings])
+    briefings = items_of(document, "briefings")
+    problems, _ = duplicate_ids("briefings", [field_of(b, "id") for b in briefings])
     for b_index, briefing in enumerate(briefings):
-        if not _items(briefing, "sections"):
-            continue  # no sections to refer to: that error is reported on its own
-        references = [
-            (field, index, _get(item, "section"))
-            for field in _REFERRING_FIELDS
-            for index, item in enumerate(_items(briefing, field))
-        ]
-        sections = [_get(section, "id") for section in _items(briefing, "sections")]
         problems.extend(
-            (("briefings", b_index, *loc), message)
-            for loc, message in reference_problems(sections, references)
+            (("briefings", b_index, *loc), message) for loc, message in briefing_problems(briefing)
         )
-    return problems
-
-
-def _items(parent: object, field: str) -> list[object]:
-    value = parent.get(field) if isinstance(parent, dict) else None
-    return value if isinstance(value, list) else []
-
-
-def _get(parent: object, field: str) -> object:
-    return parent.get(field) if isinstance(parent, dict) else None
+    return problems + version_problems(document.get("schema_version"), briefings)
 
 
 def raise_problems(problems: list[LocatedProblem]) -> None:

@@ -18,15 +18,46 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Literal, NamedTuple
+
+SCHEMA_VERSIONS = (1, 1.1)
+"""The format versions this code reads: 1.1 adds optional fields to 1, so a file of either is
+read the same way. A file that uses a field of 1.1 says 1.1 (:func:`newer_fields` finds them),
+so that older versions of the program, which read only 1, refuse it plainly."""
 
 Status = Literal["confirmed", "reported", "unverified", "claim"]
 """How well a key fact is established, as the story supports it."""
 
 STATUSES: tuple[Status, ...] = ("confirmed", "reported", "unverified", "claim")
 """Every status, strongest first."""
+
+GRADE = re.compile("[A-F][1-6]")
+"""An Admiralty (NATO) grade: the source's reliability, then the information's credibility."""
+
+RELIABILITY = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+"""What the letter of a grade says of the source."""
+
+CREDIBILITY = {
+    "1": "confirmed by other sources",
+    "2": "probably true",
+    "3": "possibly true",
+    "4": "doubtful",
+    "5": "improbable",
+    "6": "truth cannot be judged",
+}
+"""What the digit of a grade says of the information."""
+
+INTERVAL = re.compile(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})")
+"""An event date given as the days it happened between: ``2024-11-06/2024-11-17``."""
 
 # C0 controls except tab and newline, DEL, C1 controls (but NEL, a line break), and the
 # bidirectional embedding, override and isolate characters: none of them belongs in text shown
@@ -264,6 +295,10 @@ class KeyFact(NamedTuple):
     status: Status
     section: str
     note: str | None = None
+    sources: tuple[str, ...] = ()
+    """The ids of the briefing's sources that support it."""
+    grade: str | None = None
+    """Its Admiralty grade, such as ``B2`` (see :func:`grade_meaning`)."""
 
     @classmethod
     def from_json(cls, data: JsonObject) -> KeyFact:
@@ -276,15 +311,20 @@ class KeyFact(NamedTuple):
             status=status,
             section=data["section"],
             note=data.get("note"),
+            sources=tuple(str(s) for s in data.get("sources", ())),
+            grade=data.get("grade"),
         )
 
 
 class TimelineEvent(NamedTuple):
-    """Something that happened, or is due, on a known day or month (``YYYY-MM[-DD]``)."""
+    """Something that happened, or is due, on a known day or month (``YYYY-MM[-DD]``), or
+    within some days (``YYYY-MM-DD/YYYY-MM-DD``): see :func:`event_date`."""
 
     date: str
     event: str
     section: str | None = None
+    inferred: bool = False
+    """Whether the date is derived rather than stated."""
 
     @classmethod
     def from_json(cls, data: JsonObject) -> TimelineEvent:
@@ -292,6 +332,7 @@ class TimelineEvent(NamedTuple):
             date=data["date"],
             event=data["event"],
             section=data.get("section"),
+            inferred=data.get("inferred", False),
         )
 
 
@@ -303,6 +344,10 @@ class Quote(NamedTuple):
     section: str
     role: str | None = None
     date: str | None = None
+    inferred: bool = False
+    """Whether the date is derived rather than stated."""
+    source: str | None = None
+    """The id of the source where it was published or reported."""
 
     @classmethod
     def from_json(cls, data: JsonObject) -> Quote:
@@ -312,6 +357,8 @@ class Quote(NamedTuple):
             role=data.get("role"),
             section=data["section"],
             date=data.get("date"),
+            inferred=data.get("inferred", False),
+            source=data.get("source"),
         )
 
 
@@ -321,10 +368,13 @@ class Source(NamedTuple):
     name: str
     url: str | None = None
     note: str | None = None
+    id: str | None = None
+    """The id by which facts and quotes cite it."""
 
     @classmethod
     def from_json(cls, data: JsonObject) -> Source:
         return cls(
+            id=data.get("id"),
             name=data["name"],
             url=data.get("url"),
             note=data.get("note"),
@@ -340,6 +390,8 @@ class Briefing(NamedTuple):
     bottom_line: str
     sections: tuple[Section, ...]
     standfirst: str | None = None
+    date_note: str | None = None
+    """How the date was arrived at, when the story gives none: the date is then inferred."""
     updated: datetime | None = None
     key_facts: tuple[KeyFact, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
@@ -361,6 +413,7 @@ class Briefing(NamedTuple):
             title=data["title"],
             standfirst=data.get("standfirst"),
             published=date.fromisoformat(data["published"]),
+            date_note=data.get("date_note"),
             updated=None if updated is None else datetime.fromisoformat(updated),
             bottom_line=data["bottom_line"],
             sections=tuple(Section.from_json(s) for s in data["sections"]),
@@ -377,11 +430,22 @@ class Briefing(NamedTuple):
         data: dict[str, Any] = _to_json(self)
         return data
 
+    def sources_of(self, fact: KeyFact) -> tuple[Source, ...]:
+        """The sources a key fact cites, in its order."""
+        by_id = {source.id: source for source in self.sources if source.id is not None}
+        return tuple(by_id[ident] for ident in fact.sources if ident in by_id)
+
+    def source_named(self, source_id: str | None) -> Source | None:
+        """The source with this id (a quote's), if there is one."""
+        return next((s for s in self.sources if s.id == source_id), None) if source_id else None
+
 
 _JSON_ORDER = {
-    "Quote": ("text", "speaker", "role", "section", "date"),
-    "Briefing": ("id", "title", "standfirst", "published", "updated", "bottom_line", "sections",
-                 "key_facts", "timeline", "quotes", "watch", "sources", "tags"),
+    "Quote": ("text", "speaker", "role", "section", "date", "inferred", "source"),
+    "Source": ("id", "name", "url", "note"),
+    "Briefing": ("id", "title", "standfirst", "published", "date_note", "updated",
+                 "bottom_line", "sections", "key_facts", "timeline", "quotes", "watch",
+                 "sources", "tags"),
 }  # fmt: skip
 """Field order in the file format, where the record's own order differs (a tuple's fields with
 defaults come last)."""
@@ -396,11 +460,18 @@ def _to_json(record: object) -> Any:
     if names is None:
         return [_to_json(item) for item in record]
     result = {}
-    for name in _JSON_ORDER.get(type(record).__name__, names):
+    kind = type(record).__name__
+    for name in _JSON_ORDER.get(kind, names):
         value = getattr(record, name)
-        if value is not None:
-            result[name] = _to_json(value)
+        if value is None or value is False or (value == () and f"{kind}.{name}" in _LEFT_OUT_EMPTY):
+            continue
+        result[name] = _to_json(value)
     return result
+
+
+_LEFT_OUT_EMPTY = frozenset({"KeyFact.sources"})
+"""Fields of format 1.1 left out when empty, as a format 1 file has them (``false`` and
+absent values are left out everywhere)."""
 
 
 class Document:
@@ -444,9 +515,101 @@ MONTHS = [
 
 
 def date_line(briefing: Briefing) -> str:
-    """``19 November 2024``, with the update time when there is one (the reader shows it too)."""
+    """``19 November 2024``, with the update time when there is one (the reader shows it too);
+    ``19 November 2024 (inferred)`` when the date is inferred (:attr:`Briefing.date_note`)."""
     published = briefing.published
     line = f"{published.day} {MONTHS[published.month - 1]} {published.year}"
+    if briefing.date_note is not None:
+        line += INFERRED
     if briefing.updated:
         line += f" (updated {briefing.updated.isoformat(sep=' ', timespec='minutes')})"
     return line
+
+
+INFERRED = " (inferred)"
+"""What follows a date derived rather than stated, in every format."""
+
+
+def event_date(when: str, inferred: bool = False) -> str:
+    """An event's or a quote's date as every format shows it: ``18 November 2024``,
+    ``November 2024``, ``between 6 and 17 November 2024``, ``between 28 October and
+    6 November 2024``; then `` (inferred)`` when it is derived rather than stated."""
+    interval = INTERVAL.fullmatch(when)
+    if interval is None:
+        year, month, *day = when.split("-")
+        shown = " ".join([*(str(int(d)) for d in day), MONTHS[int(month) - 1], year])
+    else:
+        start, end = (date.fromisoformat(part) for part in interval.groups())
+        last = f"{end.day} {MONTHS[end.month - 1]} {end.year}"
+        if start.year != end.year:
+            first = f"{start.day} {MONTHS[start.month - 1]} {start.year}"
+        elif start.month != end.month:
+            first = f"{start.day} {MONTHS[start.month - 1]}"
+        else:
+            first = str(start.day)
+        shown = f"between {first} and {last}"
+    return shown + INFERRED if inferred else shown
+
+
+def date_order(when: str) -> str:
+    """The sort key of an event date: by its start, a month-only date (``2024-11``) at the
+    start of its month, before the days of it."""
+    start = when.partition("/")[0]
+    return start if len(start) == 10 else f"{start}-00"
+
+
+def grade_meaning(grade: str) -> str:
+    """``B2``: ``source usually reliable, information probably true``."""
+    return f"source {RELIABILITY[grade[0]]}, information {CREDIBILITY[grade[1]]}"
+
+
+def attribution(briefing: Briefing, fact: KeyFact) -> str:
+    """What every format says of a fact's sources and grade: ``per Kremlin · B2``,
+    ``per Kremlin``, ``graded B2``, or nothing."""
+    names = ", ".join(source.name for source in briefing.sources_of(fact))
+    if names and fact.grade:
+        return f"per {names} · {fact.grade}"
+    return f"per {names}" if names else (f"graded {fact.grade}" if fact.grade else "")
+
+
+# --- what a briefing of format 1.1 has that 1 has not -----------------------------------------
+
+
+def field_of(item: object, name: str) -> object:
+    """A field of a record, of a model, or of its raw JSON (``None`` when it has none)."""
+    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+
+
+def items_of(item: object, name: str) -> list[object]:
+    """A list field of a record, of a model or of its raw JSON (empty when it is not a list)."""
+    value = field_of(item, name)
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def newer_fields(briefing: object) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Where a briefing (a record, a model or the raw JSON of one) uses a field of format 1.1,
+    and what it is, such as ``(("key_facts", 0, "grade"), "a grade")``."""
+    if field_of(briefing, "date_note") is not None:
+        yield ("date_note",), "a date note"
+    for index, fact in enumerate(items_of(briefing, "key_facts")):
+        if items_of(fact, "sources"):
+            yield ("key_facts", index, "sources"), "citing sources"
+        if field_of(fact, "grade") is not None:
+            yield ("key_facts", index, "grade"), "a grade"
+    for field in ("timeline", "quotes"):
+        for index, item in enumerate(items_of(briefing, field)):
+            when = field_of(item, "date")
+            if isinstance(when, str) and INTERVAL.fullmatch(when):
+                yield (field, index, "date"), "a date interval"
+            if field_of(item, "inferred") not in (None, False):
+                yield (field, index, "inferred"), "an inferred date"
+            if field == "quotes" and field_of(item, "source") is not None:
+                yield (field, index, "source"), "a quote's source"
+    for index, source in enumerate(items_of(briefing, "sources")):
+        if field_of(source, "id") is not None:
+            yield ("sources", index, "id"), "a source id"
+
+
+def format_version(briefings: Sequence[Briefing]) -> float:
+    """The oldest format version that holds these briefings: 1, unless one uses a field of 1.1."""
+    return 1.1 if any(next(newer_fields(b), None) for b in briefings) else 1

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from briefing.cells import cut_long_words, long_word_cuts, truncate, wrap
-from briefing.records import date_line
+from briefing.records import date_line, date_order, format_version
 from briefing.search import section_title
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ def _text_timeline(briefing: Briefing, options: Options, paint: _Paint) -> Itera
     if not briefing.timeline:
         return
     yield from _heading("Timeline", paint)
-    for event in sorted(briefing.timeline, key=lambda e: e.date):
+    for event in sorted(briefing.timeline, key=lambda e: date_order(e.date)):
         yield from wrap(event.event, options.width, f"  {event.date:<10}  ")
 
 
@@ -283,7 +283,7 @@ def search_line(briefing: Briefing, hit: Hit, styled: bool = False) -> str:
 def json_document(briefings: Sequence[Briefing]) -> str:
     """The briefings as a briefing file (same field names), which ``briefing validate`` accepts."""
     document = {
-        "schema_version": 1,
+        "schema_version": format_version(briefings),
         "briefings": [b.to_json() for b in briefings],
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
@@ -355,7 +355,7 @@ def _md_timeline_and_sources(briefing: Briefing, width: int) -> Iterator[str]:
         yield ""
         yield "**Timeline**"
         yield ""
-        for event in sorted(briefing.timeline, key=lambda e: e.date):
+        for event in sorted(briefing.timeline, key=lambda e: date_order(e.date)):
             yield from _md_block(f"{event.date}: {event.event}", width, "- ", "  ")
     if briefing.sources:
         yield ""

@@ -35,6 +35,7 @@ MAXIMAL: dict[str, Any] = {
     "title": "A briefing with every field",
     "standfirst": "Under the title.",
     "published": "2024-11-19",
+    "date_note": "Inferred from the story's mention of the war's 1,000th day.",
     "updated": "2024-11-20T08:30:00+01:00",
     "bottom_line": "The bottom line.",
     "sections": [
@@ -43,15 +44,17 @@ MAXIMAL: dict[str, Any] = {
     ],
     "key_facts": [
         {"label": "Range", "value": "300 km", "status": "reported", "section": "one",
-         "note": "A caveat."},
+         "note": "A caveat.", "sources": ["report"], "grade": "B2"},
     ],
-    "timeline": [{"date": "2024-11-18", "event": "Something happened.", "section": "one"}],
+    "timeline": [{"date": "2024-11-06/2024-11-17", "event": "Something happened.",
+                  "section": "one", "inferred": True}],
     "quotes": [
         {"text": "Words.", "speaker": "Someone", "role": "Spokesman", "section": "one",
-         "date": "2024-11"},
+         "date": "2024-11", "inferred": True, "source": "report"},
     ],
     "watch": ["What comes next."],
-    "sources": [{"name": "A source", "url": "https://example.org/story", "note": "The facts."}],
+    "sources": [{"id": "report", "name": "A source", "url": "https://example.org/story",
+                 "note": "The facts."}],
     "tags": ["world"],
 }  # fmt: skip
 """A briefing that sets every field of the format, in the format's order, every list with an
@@ -191,7 +194,7 @@ def _as_record_type(annotation: Any) -> Any:
         return annotation
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return getattr(records, annotation.__name__)
-    assert annotation in (str, date, datetime, type(None)), annotation
+    assert annotation in (str, bool, date, datetime, type(None)), annotation
     return annotation
 
 
@@ -208,7 +211,7 @@ def test_newest_is_one_function() -> None:
     published = [date(2024, 1, 2), date(2024, 1, 3), date(2024, 1, 1), date(2024, 1, 3)]
     briefings = [dict(MAXIMAL, id=f"b-{n}", published=day.isoformat(), updated=None)
                  for n, day in enumerate(published)]  # fmt: skip
-    document = models.Document.model_validate({"schema_version": 1, "briefings": briefings})
+    document = models.Document.model_validate({"schema_version": 1.1, "briefings": briefings})
     in_records = records.Document(
         tuple(records.Briefing.from_json(b.model_dump(mode="json")) for b in document.briefings)
     )
@@ -220,7 +223,7 @@ def test_newest_is_one_function() -> None:
 def test_the_index_lists_what_an_entry_holds(tmp_path: Path) -> None:
     """The index's ``entries`` table has a column for each field of :class:`library.Entry`, in
     its order, and each row holds what ``Entry.of`` takes from the briefing."""
-    path = write_json(tmp_path / "b.json", {"schema_version": 1, "briefings": [MAXIMAL]})
+    path = write_json(tmp_path / "b.json", {"schema_version": 1.1, "briefings": [MAXIMAL]})
     opened = open_library(path)
     assert isinstance(opened, IndexedLibrary)
     with sqlite3.connect(opened.index) as db:

@@ -9,15 +9,10 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from briefing.records import Briefing, TimelineEvent
+from briefing.records import Briefing, date_order
 from briefing.screens.dialog import dialog_css
 from briefing.widgets.bindings import bindings
 from briefing.widgets.highlight import shown
-
-
-def date_order(event: TimelineEvent) -> str:
-    """Sort key: a month-only date (``2024-11``) comes at the start of its month."""
-    return event.date if len(event.date) == 10 else f"{event.date}-00"
 
 
 class TimelineScreen(ModalScreen[str | None]):
@@ -41,7 +36,7 @@ class TimelineScreen(ModalScreen[str | None]):
     def __init__(self, briefing: Briefing) -> None:
         super().__init__()
         self.briefing = briefing
-        self.events = sorted(briefing.timeline, key=date_order)
+        self.events = sorted(briefing.timeline, key=lambda event: date_order(event.date))
 
     def compose(self) -> ComposeResult:
         options = []
