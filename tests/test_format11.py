@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -24,8 +25,9 @@ from briefing.records import (
     grade_meaning,
 )
 from briefing.store import parse
-from tests.conftest import minimal
+from tests.conftest import minimal, run_cli, write_json
 from tests.test_format import MAXIMAL
+from tests.test_hardening_parse import place_of
 
 
 def document(briefing: dict[str, Any], version: float = 1.1) -> dict[str, Any]:
@@ -299,3 +301,41 @@ def test_the_version_a_summary_writes_is_the_oldest_that_holds_it() -> None:
     assert format_version([old, new]) == 1.1
     assert format_version([new._replace(date_note=None)]) == 1.1  # still cites sources
     assert records.SCHEMA_VERSIONS[-1] == models.SCHEMA_VERSION == 1.1
+
+
+# --- as an author meets it: `briefing validate` on a broken 1.1 file ------------------------
+
+
+def test_validate_names_each_bad_citation_and_grade_at_its_line_and_column(
+    tmp_path: Path,
+) -> None:
+    data = cited()
+    data["key_facts"].append(
+        {**data["key_facts"][0], "label": "Another", "sources": ["report", "missing"]}
+    )
+    data["key_facts"][0]["grade"] = "Z9"
+    path = write_json(tmp_path / "broken.json", document(data))
+    text = path.read_text()
+    result = run_cli("--data", str(path), "validate")
+    grade_at = place_of(text, '"Z9"')
+    missing_at = place_of(text, '"missing"')
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        f"{path}:{grade_at[0]}:{grade_at[1]}: briefings[0].key_facts[0].grade: must be an "
+        "Admiralty grade: the source's reliability, a letter A to F, then the information's "
+        "credibility, a digit 1 to 6, such as 'B2'"
+    )
+    assert lines[1] == (
+        f"{path}:{missing_at[0]}:{missing_at[1]}: briefings[0].key_facts[1].sources[1]: "
+        "no source 'missing' in this briefing (its sources: report)"
+    )
+    assert lines[2:] == [f"2 problems in {path}"]
+
+
+def test_the_schema_command_describes_format_1_1(tmp_path: Path) -> None:
+    result = run_cli("schema")
+    schema = json.loads(result.stdout)
+    assert schema["properties"]["schema_version"]["enum"] == [1, 1.1]
+    assert "grade" in schema["$defs"]["KeyFact"]["properties"]
+    jsonschema.Draft202012Validator(schema).validate(document(cited()))
