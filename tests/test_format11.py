@@ -11,12 +11,13 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing import models, records
 from briefing.errors import BriefingError
 from briefing.records import (
+    Briefing,
     attribution,
     date_line,
     date_order,
@@ -25,7 +26,7 @@ from briefing.records import (
     grade_meaning,
 )
 from briefing.store import parse
-from tests.conftest import minimal, run_cli, write_json
+from tests.conftest import minimal, run_cli, set_at, write_json
 from tests.test_format import MAXIMAL
 from tests.test_hardening_parse import place_of
 
@@ -339,3 +340,55 @@ def test_the_schema_command_describes_format_1_1(tmp_path: Path) -> None:
     assert schema["properties"]["schema_version"]["enum"] == [1, 1.1]
     assert "grade" in schema["$defs"]["KeyFact"]["properties"]
     jsonschema.Draft202012Validator(schema).validate(document(cited()))
+
+
+# --- any change to a 1.1 file: records, or our error at a path -----------------------------
+
+NEW_PLACES: list[tuple[str | int, ...]] = [
+    ("schema_version",),
+    ("briefings", 0, "date_note"),
+    ("briefings", 0, "key_facts", 0, "sources"),
+    ("briefings", 0, "key_facts", 0, "sources", 0),
+    ("briefings", 0, "key_facts", 0, "grade"),
+    ("briefings", 0, "timeline", 0, "date"),
+    ("briefings", 0, "timeline", 0, "inferred"),
+    ("briefings", 0, "quotes", 0, "date"),
+    ("briefings", 0, "quotes", 0, "inferred"),
+    ("briefings", 0, "quotes", 0, "source"),
+    ("briefings", 0, "sources", 0, "id"),
+]
+
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=24),
+    st.sampled_from(["report", "B2", "F6", "2024-11-06/2024-11-17", "2024-11", "1.1"]),
+    st.lists(st.sampled_from(["report", "nowhere", "Bad Id", 3]), max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(place=st.sampled_from(NEW_PLACES), value=values)
+def test_any_change_to_a_1_1_field_gives_records_or_problems_at_paths(
+    place: tuple[str | int, ...], value: object
+) -> None:
+    data = document(cited())
+    set_at(data, place, value)
+    text = json.dumps(data, indent=1)
+    try:
+        loaded = parse(text, "prop.json")
+    except BriefingError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert problem.field is not None and problem.line is not None, problem
+        return
+    briefing = loaded.briefings[0]
+    # What loads is whole: every citation names a source, every grade is a grade.
+    for fact in briefing.key_facts:
+        assert len(briefing.sources_of(fact)) == len(fact.sources)
+        assert fact.grade is None or records.GRADE.fullmatch(fact.grade)
+    for event in briefing.timeline:
+        assert event_date(event.date, event.inferred)
+    assert Briefing.from_json(briefing.to_json()) == briefing
