@@ -14,6 +14,7 @@ field path so that an author can go straight to it.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -155,7 +156,10 @@ def _url(value: str) -> str:
 
 def _schema_version(value: object) -> object:
     # bool is an int in Python, and true == 1: without this, "schema_version": true would pass.
-    if type(value) not in (int, float):
+    # A version is an integer (1, 2) or a decimal (1.1): 1.0, NaN or Infinity is neither.
+    if type(value) is not int and (
+        type(value) is not float or value.is_integer() or not math.isfinite(value)
+    ):
         raise PydanticCustomError(
             "schema_version",
             "expected the number 1 or 1.1, got {value}",

@@ -170,19 +170,25 @@ def test_a_parser_place_counts_characters_not_bytes() -> None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("true", "expected the number 1, got true"),
-        ("false", "expected the number 1, got false"),
-        ("null", "expected the number 1, got null"),
-        ('"1"', 'expected the number 1, got "1"'),
-        ("1.0", "expected the number 1, got 1.0"),
-        pytest.param("1." + "0" * 5000, "expected the number 1, got 1.0", id="long-fraction"),
-        ("1e99999", "expected the number 1, got Infinity"),
-        ("[1]", "expected the number 1, got an array"),
-        ('{"version": 1}', "expected the number 1, got an object"),
+        ("true", "expected the number 1 or 1.1, got true"),
+        ("false", "expected the number 1 or 1.1, got false"),
+        ("null", "expected the number 1 or 1.1, got null"),
+        ('"1"', 'expected the number 1 or 1.1, got "1"'),
+        ("1.0", "expected the number 1 or 1.1, got 1.0"),
         pytest.param(
-            '"' + "x" * 60 + '"', 'expected the number 1, got "' + "x" * 38 + "…", id="long"
+            "1." + "0" * 5000, "expected the number 1 or 1.1, got 1.0", id="long-fraction"
         ),
-        ("2", "unsupported format version 2: this version of briefing reads version 1"),
+        ("1e99999", "expected the number 1 or 1.1, got Infinity"),
+        ("[1]", "expected the number 1 or 1.1, got an array"),
+        ('{"version": 1}', "expected the number 1 or 1.1, got an object"),
+        pytest.param(
+            '"' + "x" * 60 + '"', 'expected the number 1 or 1.1, got "' + "x" * 38 + "…", id="long"
+        ),
+        ("2", "unsupported format version 2: this version of briefing reads versions 1 and 1.1"),
+        (
+            "1.2",
+            "unsupported format version 1.2: this version of briefing reads versions 1 and 1.1",
+        ),
     ],
 )
 def test_a_wrong_schema_version_says_what_is_expected_in_json_terms(
@@ -205,7 +211,7 @@ def test_nan_does_not_stop_the_places_of_later_problems(tmp_path: Path) -> None:
     line, column = place_of(text, '""')
     result = run_cli("--data", str(path), "validate")
     assert result.stderr.splitlines()[:2] == [
-        f"{path}:2:21: schema_version: expected the number 1, got NaN",
+        f"{path}:2:21: schema_version: expected the number 1 or 1.1, got NaN",
         f"{path}:{line}:{column}: briefings[0].title: must not be empty or only white space",
     ]
 
