@@ -517,13 +517,18 @@ MONTHS = [
 def date_line(briefing: Briefing) -> str:
     """``19 November 2024``, with the update time when there is one (the reader shows it too);
     ``19 November 2024 (inferred)`` when the date is inferred (:attr:`Briefing.date_note`)."""
-    published = briefing.published
-    line = f"{published.day} {MONTHS[published.month - 1]} {published.year}"
-    if briefing.date_note is not None:
-        line += INFERRED
+    line = published_date(briefing)
     if briefing.updated:
         line += f" (updated {briefing.updated.isoformat(sep=' ', timespec='minutes')})"
     return line
+
+
+def published_date(briefing: Briefing) -> str:
+    """``19 November 2024``, or ``19 November 2024 (inferred)`` when the date is inferred: the
+    date of :func:`date_line` without the update time (the ``line`` summary shows it)."""
+    published = briefing.published
+    line = f"{published.day} {MONTHS[published.month - 1]} {published.year}"
+    return line + INFERRED if briefing.date_note is not None else line
 
 
 INFERRED = " (inferred)"

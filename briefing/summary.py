@@ -13,12 +13,20 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from briefing.cells import cut_long_words, long_word_cuts, truncate, wrap
-from briefing.records import date_line, date_order, format_version
+from briefing.cells import cell_width, cut_long_words, long_word_cuts, truncate, wrap
+from briefing.records import (
+    attribution,
+    date_line,
+    date_order,
+    event_date,
+    format_version,
+    grade_meaning,
+    published_date,
+)
 from briefing.search import section_title
 
 if TYPE_CHECKING:
-    from briefing.records import Briefing, Quote
+    from briefing.records import Briefing, KeyFact, Quote, TimelineEvent
     from briefing.search import Hit
 
 FORMATS = ("text", "markdown", "json", "line")
@@ -146,6 +154,9 @@ def text(
 def _text_head(briefing: Briefing, options: Options, paint: _Paint) -> Iterator[str]:
     yield from (paint(line, _BOLD) for line in wrap(briefing.title, options.width))
     yield from (paint(line, _DIM) for line in wrap(date_line(briefing), options.width))
+    if options.full and briefing.date_note:
+        note = wrap(f"{_DATE_NOTE}{briefing.date_note}", options.width)
+        yield from (paint(line, _DIM) for line in note)
     if briefing.standfirst:
         yield ""
         yield from (paint(line, _ITALIC) for line in wrap(briefing.standfirst, options.width))
@@ -173,7 +184,8 @@ def _text_sections(
         for quote in quotes.get(section.id, []):
             yield ""
             yield from wrap(f"\u201c{quote.text}\u201d", width, "    ", "     ")
-            yield from (paint(line, _DIM) for line in wrap(_attribution(quote), width, "      "))
+            said = wrap(_attribution(briefing, quote), width, "      ")
+            yield from (paint(line, _DIM) for line in said)
 
 
 def _text_facts(briefing: Briefing, options: Options, paint: _Paint) -> Iterator[str]:
@@ -186,9 +198,17 @@ def _text_facts(briefing: Briefing, options: Options, paint: _Paint) -> Iterator
         painted = paint(fact.status, _STATUS_STYLE[fact.status])
         yield "  " + painted + first[2 + len(fact.status) :]
         yield from more
-        if options.full and fact.note:
-            note = wrap(fact.note, options.width, " " * len(status))
-            yield from (paint(line, _DIM) for line in note)
+        if not options.full:
+            continue
+        for extra in (attribution(briefing, fact), fact.note):
+            if extra:
+                lines = wrap(extra, options.width, " " * len(status))
+                yield from (paint(line, _DIM) for line in lines)
+    if options.full:
+        legend = [wrap(line, options.width, "  ", "    ") for line in _grade_legend(briefing)]
+        if legend:
+            yield ""
+        yield from (paint(line, _DIM) for lines in legend for line in lines)
 
 
 def _text_watch(briefing: Briefing, options: Options, paint: _Paint) -> Iterator[str]:
@@ -202,8 +222,18 @@ def _text_timeline(briefing: Briefing, options: Options, paint: _Paint) -> Itera
     if not briefing.timeline:
         return
     yield from _heading("Timeline", paint)
-    for event in sorted(briefing.timeline, key=lambda e: date_order(e.date)):
-        yield from wrap(event.event, options.width, f"  {event.date:<10}  ")
+    events = [(_event_date(event), event) for event in _in_order(briefing.timeline)]
+    column = max(cell_width(when) for when, _ in events)
+    if 4 + column <= options.width // 2:  # a column of dates leaves the events half the width
+        for when, event in events:
+            padding = " " * (column - cell_width(when))
+            yield from wrap(event.event, options.width, f"  {when}{padding}  ", " " * (4 + column))
+        return
+    for index, (when, event) in enumerate(events):  # else each date on a line of its own
+        if index:
+            yield ""
+        yield from wrap(when, options.width, "  ")
+        yield from wrap(event.event, options.width, "    ")
 
 
 def _text_sources(briefing: Briefing, options: Options, paint: _Paint) -> Iterator[str]:
@@ -229,9 +259,31 @@ def _paragraph(text: str, width: int, indent: str = "") -> Iterator[str]:
         yield from wrap(line, width, indent)
 
 
-def _attribution(quote: Quote) -> str:
-    parts = [quote.speaker, quote.role, quote.date]
+_DATE_NOTE = "Date: "
+"""What introduces the briefing's date note under its date (with ``--full``)."""
+
+
+def _attribution(briefing: Briefing, quote: Quote) -> str:
+    """``— Speaker, role, 18 November 2024, per Source``: who said it, when and where."""
+    when = quote.date and event_date(quote.date, quote.inferred)
+    source = briefing.source_named(quote.source)
+    parts = [quote.speaker, quote.role, when, source and f"per {source.name}"]
     return "\u2014 " + ", ".join(part for part in parts if part)
+
+
+def _event_date(event: TimelineEvent) -> str:
+    return event_date(event.date, event.inferred)
+
+
+def _in_order(timeline: Iterable[TimelineEvent]) -> list[TimelineEvent]:
+    return sorted(timeline, key=lambda event: date_order(event.date))
+
+
+def _grade_legend(briefing: Briefing) -> list[str]:
+    """``Grade B2: source usually reliable, information probably true``, for each grade the
+    key facts carry, in their order."""
+    grades = dict.fromkeys(fact.grade for fact in briefing.key_facts if fact.grade)
+    return [f"Grade {grade}: {grade_meaning(grade)}" for grade in grades]
 
 
 def _quotes_by_section(quotes: Iterable[Quote]) -> dict[str, list[Quote]]:
@@ -257,9 +309,14 @@ class _Paint:
 
 
 def one_line(briefing: Briefing, options: Options) -> str:
-    """The title and as much of the bottom line as fits: one line, for prompts and bars."""
+    """The title, the date and as much of the bottom line as fits: one line, for prompts and
+    bars (``Title · 19 November 2024 (inferred) — The bottom line…``). The date is shown whole
+    or not at all: cut, it could lose its ``(inferred)``."""
     bottom_line = " ".join(briefing.bottom_line.split())
-    line = truncate(f"{briefing.title} \u2014 {bottom_line}", options.width, words=True)
+    dated = f"{briefing.title} \u00b7 {published_date(briefing)} \u2014"
+    line = truncate(f"{dated} {bottom_line}", options.width, words=True)
+    if not line.startswith(dated):
+        line = truncate(f"{briefing.title} \u2014 {bottom_line}", options.width, words=True)
     title = truncate(briefing.title, options.width)
     if options.styled and line.startswith(title):
         return _Paint(True)(title, _BOLD) + line[len(title) :]
@@ -308,7 +365,12 @@ def markdown(briefing: Briefing, options: Options) -> Iterator[str]:
     width = options.width
     yield from _md_heading(briefing.title, "#", "=", width)
     yield ""
-    yield f"*{date_line(briefing)}*"
+    yield from _md_block(date_line(briefing), width, emphasis="*")
+    if options.full and briefing.date_note:
+        yield ""
+        yield from _md_block(
+            _DATE_NOTE + _md_escape(briefing.date_note), width, emphasis="*", escaped=True
+        )
     if briefing.standfirst:
         yield ""
         yield from _md_block(briefing.standfirst, width, emphasis="*")
@@ -319,10 +381,12 @@ def markdown(briefing: Briefing, options: Options) -> Iterator[str]:
         yield "**Key facts**"
         yield ""
         for fact in briefing.key_facts:
-            text = f"**{_md_escape(fact.label)}:** {_md_escape(fact.value)} *({fact.status})*"
-            if options.full and fact.note:
-                text += f" \u2014 {_md_escape(fact.note)}"
-            yield from _md_block(text, width, "- ", "  ", escaped=True)
+            yield from _md_block(
+                _md_fact(briefing, fact, options.full), width, "- ", "  ", escaped=True
+            )
+        for line in _grade_legend(briefing) if options.full else ():
+            yield ""
+            yield from _md_block(line, width, emphasis="*")
     if briefing.watch:
         yield ""
         yield "**What to watch**"
@@ -343,11 +407,23 @@ def markdown(briefing: Briefing, options: Options) -> Iterator[str]:
                 yield ""
                 yield from _md_block(quote.text, width, "> ", "> ")
                 yield ">"
-                yield from _md_block(_attribution(quote), width, "> ", "> ")
+                yield from _md_block(_attribution(briefing, quote), width, "> ", "> ")
     if options.full and (briefing.timeline or briefing.sources):
         yield ""
         yield "---"
         yield from _md_timeline_and_sources(briefing, width)
+
+
+def _md_fact(briefing: Briefing, fact: KeyFact, full: bool) -> str:
+    """A key fact as escaped Markdown: ``**Label:** value *(status)*``; with ``full``, its
+    sources and grade in the brackets, and its note after."""
+    about: str = fact.status
+    if full and (cited := attribution(briefing, fact)):
+        about += f", {_md_escape(cited)}"
+    text = f"**{_md_escape(fact.label)}:** {_md_escape(fact.value)} *({about})*"
+    if full and fact.note:
+        text += f" \u2014 {_md_escape(fact.note)}"
+    return text
 
 
 def _md_timeline_and_sources(briefing: Briefing, width: int) -> Iterator[str]:
@@ -355,8 +431,8 @@ def _md_timeline_and_sources(briefing: Briefing, width: int) -> Iterator[str]:
         yield ""
         yield "**Timeline**"
         yield ""
-        for event in sorted(briefing.timeline, key=lambda e: date_order(e.date)):
-            yield from _md_block(f"{event.date}: {event.event}", width, "- ", "  ")
+        for event in _in_order(briefing.timeline):
+            yield from _md_block(f"{_event_date(event)}: {event.event}", width, "- ", "  ")
     if briefing.sources:
         yield ""
         yield "**Sources**"
