@@ -309,6 +309,13 @@ def hostile_document() -> dict[str, Any]:
     base["timeline"][0]["event"] = next(texts)
     base["quotes"][0].update(text=next(texts), speaker=next(texts), role=next(texts))
     base["sources"][0].update(name=next(texts), note=next(texts))
+    # Format 1.1: a date note, facts and quotes citing the source, a grade, inferred intervals.
+    data["schema_version"] = 1.1
+    base["date_note"] = next(texts)
+    base["sources"][0]["id"] = "hostile"
+    base["key_facts"][0].update(sources=["hostile"], grade="F6")
+    base["timeline"][0].update(date="2024-12-28/2025-01-03", inferred=True)
+    base["quotes"][0].update(source="hostile", date="2024-10-28/2024-11-06", inferred=True)
     second = copy.deepcopy(base)
     second.update(id="second", title=HOSTILE_TEXTS[4], published="2024-01-01")
     data["briefings"].append(second)
