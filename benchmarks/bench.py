@@ -209,7 +209,10 @@ def sections_document(count: int) -> dict[str, object]:
     base = document["briefings"][0]
     sections = [dict(base["sections"][n % 4], id=f"s{n}") for n in range(count)]
     briefing = dict(base, sections=sections, key_facts=[], timeline=[], quotes=[])
-    return {"schema_version": 1, "briefings": [briefing, dict(briefing, id="second")]}
+    return {
+        "schema_version": document["schema_version"],
+        "briefings": [briefing, dict(briefing, id="second")],
+    }
 
 
 def bench_keys(repeat: int, big: Path) -> list[Row]:

@@ -177,7 +177,7 @@ def test_list_rows() -> None:
     header, row, *rest = result.stdout.splitlines()
     assert rest == []
     assert header.split() == ["ID", "DATE", "TITLE", "SECTIONS"]
-    assert row.startswith("russia-us-missiles-warning  2024-11-19  Russia vows")
+    assert row.startswith("russia-us-missiles-warning  2024-11-19  Biden clears")
     assert row.endswith(" 4")
 
 

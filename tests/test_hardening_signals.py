@@ -28,7 +28,7 @@ terminal = test_terminal.terminal  # the real program in tmux, run by `sh -c`: n
 
 WIDTH, HEIGHT = 100, 30
 PROMPT = "READY$ "
-TITLE = "Russia vows a response"
+TITLE = "Biden clears Ukraine"
 
 
 def process_state(pid: int) -> str:
