@@ -311,16 +311,29 @@ class _Paint:
 def one_line(briefing: Briefing, options: Options) -> str:
     """The title, the date and as much of the bottom line as fits: one line, for prompts and
     bars (``Title · 19 November 2024 (inferred) — The bottom line…``). The date is shown whole
-    or not at all: cut, it could lose its ``(inferred)``."""
+    or not at all (cut, it could lose its ``(inferred)``): where title and date do not fit, the
+    title is cut to make room for the date, unless that would leave less than
+    :data:`_LINE_TITLE_MIN` columns of it."""
+    width = options.width
     bottom_line = " ".join(briefing.bottom_line.split())
-    dated = f"{briefing.title} \u00b7 {published_date(briefing)} \u2014"
-    line = truncate(f"{dated} {bottom_line}", options.width, words=True)
-    if not line.startswith(dated):
-        line = truncate(f"{briefing.title} \u2014 {bottom_line}", options.width, words=True)
-    title = truncate(briefing.title, options.width)
+    date = f" \u00b7 {published_date(briefing)}"
+    dated = f"{briefing.title}{date} \u2014"
+    line = truncate(f"{dated} {bottom_line}", width, words=True)
+    if line.startswith(dated):
+        title = briefing.title
+    elif width - cell_width(date) >= _LINE_TITLE_MIN:
+        title = truncate(briefing.title, width - cell_width(date), words=True)
+        line = title + date
+    else:
+        line = truncate(f"{briefing.title} \u2014 {bottom_line}", width, words=True)
+        title = truncate(briefing.title, width)
     if options.styled and line.startswith(title):
         return _Paint(True)(title, _BOLD) + line[len(title) :]
     return line
+
+
+_LINE_TITLE_MIN = 20
+"""The fewest columns of the title the line format keeps when it cuts the title for the date."""
 
 
 # --- search results ----------------------------------------------------------------------

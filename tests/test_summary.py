@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefing.cells import cell_width
-from briefing.records import Briefing, Document, date_order, event_date
+from briefing.records import Briefing, Document, attribution, date_order, event_date
 from briefing.store import parse
 from briefing.summary import FORMATS, Options, render
 from tests.conftest import (
@@ -189,7 +189,9 @@ def test_markdown_structure(default: Document, full: bool) -> None:
     assert len(blockquotes) == (len(briefing.quotes) if full else 0)
     text = all_inline_text(tokens)
     for fact in briefing.key_facts:
-        assert fact.label in text and f"({fact.status})" in text
+        cited = attribution(briefing, fact)
+        status = f"({fact.status}, {cited})" if full and cited else f"({fact.status})"
+        assert fact.label in text and status in text, (fact.label, status)
 
 
 def test_markdown_quotes_are_attributed() -> None:
