@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from briefing.records import attribution
+
 if TYPE_CHECKING:
     from typing import Self
 
@@ -72,26 +74,51 @@ class BodyKey(_BodyKey):
         return self.section, self.part, self.position
 
 
+FactPart = Literal["value", "label", "sources"]
+"""A key fact's parts as the facts panel shows them: ``sources`` is its attribution line
+(:func:`briefing.records.attribution`: ``per Kremlin · B2``)."""
+
+
 class _FactKey(NamedTuple):
     kind: Literal["fact"]
     position: int
-    part: Literal["value", "label"]
+    part: FactPart
 
 
 class FactKey(_FactKey):
-    """A key fact's value or label (``position`` among the briefing's key facts):
-    ``FactKey(0, "value")``, which is ``("fact", 0, "value")``."""
+    """A key fact's value, label or attribution (``position`` among the briefing's key
+    facts): ``FactKey(0, "value")``, which is ``("fact", 0, "value")``."""
 
     __slots__ = ()
 
-    def __new__(cls, position: int, part: Literal["value", "label"]) -> Self:
+    def __new__(cls, position: int, part: FactPart) -> Self:
         return tuple.__new__(cls, ("fact", position, part))
 
-    def __getnewargs__(self) -> tuple[int, Literal["value", "label"]]:
+    def __getnewargs__(self) -> tuple[int, FactPart]:
         return self.position, self.part
 
 
-Key = LeadKey | SectionKey | BodyKey | FactKey
+class _SourceKey(NamedTuple):
+    kind: Literal["source"]
+    position: int
+    part: Literal["name"]
+
+
+class SourceKey(_SourceKey):
+    """A source's name (``position`` among the briefing's sources): ``SourceKey(0)``, which
+    is ``("source", 0, "name")``. The sources show in their dialog (``s``), not on the
+    reader's page."""
+
+    __slots__ = ()
+
+    def __new__(cls, position: int) -> Self:
+        return tuple.__new__(cls, ("source", position, "name"))
+
+    def __getnewargs__(self) -> tuple[int]:
+        return (self.position,)
+
+
+Key = LeadKey | SectionKey | BodyKey | FactKey | SourceKey
 """Which text of a briefing a field is."""
 
 
@@ -178,8 +205,8 @@ def _spans(text: str, needle: str) -> list[tuple[int, int]]:
 
 def fields(briefing: Briefing) -> Iterator[Field]:
     """Every searchable text of a briefing, in reading order: the lead, then each section
-    (title, summary, paragraphs, quotes), then the key facts (value and label, as the panel
-    shows them)."""
+    (title, summary, paragraphs, quotes), then the key facts (value, label and attribution,
+    as the panel shows them), then the sources' names."""
     yield Field(LeadKey("title"), None, briefing.title)
     if briefing.standfirst:
         yield Field(LeadKey("standfirst"), None, briefing.standfirst)
@@ -195,6 +222,10 @@ def fields(briefing: Briefing) -> Iterator[Field]:
     for index, fact in enumerate(briefing.key_facts):
         yield Field(FactKey(index, "value"), fact.section, fact.value)
         yield Field(FactKey(index, "label"), fact.section, fact.label)
+        if credit := attribution(briefing, fact):
+            yield Field(FactKey(index, "sources"), fact.section, credit)
+    for index, source in enumerate(briefing.sources):
+        yield Field(SourceKey(index), None, source.name)
 
 
 def search_briefing(briefing: Briefing, query: str) -> list[Hit]:
@@ -259,13 +290,16 @@ def section_title(briefing: Briefing, hit: Hit) -> str:
 
 
 def place(briefing: Briefing, field: Field) -> str:
-    """Where a field is, in words: its section's title, or the part of the lead or facts."""
+    """Where a field is, in words: its section's title, the part of the lead, the key facts
+    (with their section's title) or the sources."""
     key = field.key
     if isinstance(key, LeadKey):
         return LEAD_PLACES[key.part]
     if isinstance(key, FactKey):
         section = briefing.section(field.section or "")
         return f"Key facts ({section.title})" if section else "Key facts"
+    if isinstance(key, SourceKey):
+        return "Sources"
     section = briefing.section(key.section)
     return section.title if section else ""
 

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 from briefing.records import Document
 from briefing.search import (
+    FactKey,
+    SourceKey,
     fold_query,
     search_briefing,
     section_title,
@@ -21,7 +23,9 @@ from briefing.search import (
     snippet_parts,
     spans,
 )
+from briefing.store import parse
 from tests.conftest import ROOT, hostile_document, minimal, run_cli, run_in_terminal, write_json
+from tests.test_format11 import cited, document
 
 MATCH_ON, OFF = "\x1b[1;7m", "\x1b[0m"
 SGR = re.compile("\x1b\\[[0-9;]*m")
@@ -75,6 +79,41 @@ def test_cli_search_names_briefing_and_section() -> None:
         "russia-us-missiles-warning \u203a North Korean troops in Kursk \u203a "
         "…that have not been verified, Pyongyang could send as many as 100,000…\n"
     )
+
+
+def test_search_finds_source_names_in_each_citing_fact_and_in_the_sources() -> None:
+    briefing = parse(json.dumps(document(cited()))).briefings[0]
+    hits = search_briefing(briefing, "a source")
+    assert [(hit.field.key, hit.field.text) for hit in hits] == [
+        (FactKey(0, "sources"), "per A source · B2"),
+        (SourceKey(0), "A source"),
+    ]
+    assert [section_title(briefing, hit) for hit in hits] == ["Key facts (Section one)", "Sources"]
+    # A format-1 briefing's facts cite nothing: they have no attribution to search.
+    plain = parse(json.dumps(minimal())).briefings[0]
+    assert [hit.field.key for hit in search_briefing(plain, "a source")] == [SourceKey(0)]
+
+
+def test_cli_search_names_the_fact_or_the_sources_for_a_source_name(tmp_path: Path) -> None:
+    data = document(cited())
+    data["briefings"][0]["sources"].append({"id": "tass", "name": "TASS"})  # cited by nothing
+    path = write_json(tmp_path / "cited.json", data)
+    found = run_cli("--data", str(path), "search", "a source")
+    assert found.returncode == 0
+    assert found.stdout == (
+        "everything \u203a Key facts (Section one) \u203a per A source · B2\n"
+        "everything \u203a Sources \u203a A source\n"
+    )
+    rows = json.loads(run_cli("--data", str(path), "search", "tass", "--format", "json").stdout)
+    assert rows == [
+        {
+            "briefing": "everything",
+            "section": None,
+            "where": "Sources",
+            "field": "source.1.name",
+            "snippet": "TASS",
+        }
+    ]
 
 
 def test_cli_search_json_and_no_match(tmp_path: Path) -> None:
@@ -183,13 +222,18 @@ WRONG_KEYS = [
     'SectionKey("title", "trump")',
     'FactKey("value", 0)',
     'LeadKey("section")',
+    'FactKey(0, "source")',
+    'SourceKey("kremlin")',
 ]
 """Search keys written in the wrong order, or with a part their kind has not."""
 
 
 def test_a_key_in_the_wrong_order_is_a_type_error(tmp_path: Path) -> None:
-    lines = ["from briefing.search import BodyKey, FactKey, LeadKey, SectionKey", *WRONG_KEYS]
-    lines += ['BodyKey("trump", "paragraph", 2)', 'FactKey(0, "label")']  # these are right
+    lines = [
+        "from briefing.search import BodyKey, FactKey, LeadKey, SectionKey, SourceKey",
+        *WRONG_KEYS,
+    ]
+    lines += ['BodyKey("trump", "paragraph", 2)', 'FactKey(0, "sources")', "SourceKey(0)"]
     (tmp_path / "keys.py").write_text("\n".join(lines) + "\n")
     result = subprocess.run(
         [
