@@ -4,7 +4,8 @@ The screens build their Textual bindings from :data:`BINDINGS` (see
 :mod:`briefing.widgets.bindings`) and ``briefing keys`` lists it, so the two cannot drift. A
 binding's id is ``SCOPE.NAME``, the scope being where it works: ``app`` everywhere, ``reader``
 on the reader, ``section`` on a focused section, ``facts`` in the key-facts panel, ``help``,
-``picker``, ``timeline`` and ``sources`` in those dialogs.
+``picker``, ``timeline`` and ``sources`` in those dialogs, ``fact`` in the dialog of a key
+fact (``enter`` on one in the panel).
 
 The ``keys`` object of ``settings.json`` rebinds by id (``{"reader.search": "ctrl+f"}``);
 :func:`keys_in_force` checks it: an unknown id, a key that is no key, a key that clashes with
@@ -145,6 +146,13 @@ BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("sources.copy", "c", "copy_address", "Copy the address",
                "Copy the highlighted source's address", show=True),
     KeyBinding("sources.close", "escape,s,q", "close", "Close", "Close the sources", show=True),
+    KeyBinding("fact.open", "o", "open_source", "Open in browser",
+               "Open the highlighted source of the fact in the browser", show=True),
+    KeyBinding("fact.copy", "c", "copy_address", "Copy the address",
+               "Copy the highlighted source's address", show=True),
+    KeyBinding("fact.section", "g", "go_to_section", "Go to the section",
+               "Close the fact and open its section", show=True),
+    KeyBinding("fact.close", "escape,q", "close", "Close", "Close the fact", show=True),
 )  # fmt: skip
 
 BY_ID: dict[str, KeyBinding] = {binding.id: binding for binding in BINDINGS}
@@ -162,6 +170,7 @@ CHAINS: tuple[frozenset[str], ...] = (
     frozenset({"picker"}),
     frozenset({"timeline"}),
     frozenset({"sources"}),
+    frozenset({"fact"}),
 )
 """The scopes whose keys work at the same time: the reader's with a section's or the facts
 panel's (never both: one of them has focus), and each dialog alone, with the app's priority

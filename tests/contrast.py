@@ -372,7 +372,8 @@ STEPS = [
     Step("overview"),
     Step("open section", ("1",)),
     Step("facts", ("tab",)),
-    Step("fact chosen", ("enter",)),  # its section opens, flashed
+    Step("fact", ("enter",)),  # the fact's dialog: its grade and sources
+    Step("fact chosen", ("g",)),  # its section opens, flashed
     Step("search", ("slash", *"kursk")),
     Step("matches", ("enter", "n")),
     Step("help", ("question_mark",)),
@@ -383,6 +384,33 @@ STEPS = [
     Step("notifications", ("escape",), then=_notify_each_severity),
 ]
 """The screens of the survey in-process: every screen and state of the reader."""
+
+CITED_STEPS = [
+    Step("cited facts", ("tab",)),  # each fact's sources and grade under it, the first chosen
+    Step("cited fact", ("enter",)),  # the fact's grade and meaning, its sources
+    Step("cited sources", ("escape", "s")),  # how the date was arrived at, above them
+    Step("cited timeline", ("escape", "t")),  # an interval, inferred
+    Step("cited quote", ("escape", "1")),  # its date, inferred
+]
+"""The screens that show what format 1.1 adds, on :func:`write_cited` 's briefing."""
+
+
+def write_cited(path: Path) -> Path:
+    """Write a briefing file of format 1.1 whose facts cite sources and carry grades (the
+    tests' maximal briefing, with a second fact that cites two sources), and return its path."""
+    import copy
+
+    from tests.test_format import MAXIMAL
+
+    briefing = copy.deepcopy(MAXIMAL)
+    briefing["sources"].append({"id": "kremlin", "name": "Kremlin", "note": "Its statements."})
+    briefing["key_facts"].append(
+        {"label": "Warning", "value": "A response", "status": "claim", "section": "one",
+         "sources": ["report", "kremlin"], "grade": "C3"}
+    )  # fmt: skip
+    path.write_text(json.dumps({"schema_version": 1.1, "briefings": [briefing]}), "utf-8")
+    return path
+
 
 NARROW_SIZE = (80, 24)
 NARROW_STEPS = [Step("narrow overview"), Step("narrow facts", ("f",))]
@@ -467,22 +495,32 @@ def terminal_survey(pane: Pane, theme: str, steps: Sequence[Step] = TERMINAL_STE
     return findings
 
 
-def report(themes: Iterable[str], data: Path = BUNDLED) -> None:
+def report(themes: Iterable[str], data: Path = BUNDLED, *, cited: bool = False) -> None:
     """Print, as a Markdown table, the lowest contrast of each theme on each screen, and its
-    worst character (in-process: Textual's output, read as a terminal would draw it)."""
+    worst character (in-process: Textual's output, read as a terminal would draw it); with
+    ``cited``, of the screens of :data:`CITED_STEPS` on a briefing of format 1.1 instead."""
     import asyncio
+    import tempfile
 
-    names = [step.name for step in STEPS + NARROW_STEPS]
+    surveys = (
+        [(SURVEY_SIZE, CITED_STEPS)]
+        if cited
+        else [(SURVEY_SIZE, STEPS), (NARROW_SIZE, NARROW_STEPS)]
+    )
+    names = [step.name for _, steps in surveys for step in steps]
     print("| theme | " + " | ".join(names) + " | worst |")
     print("|---" * (len(names) + 2) + "|")
-    for theme in themes:
-        wide = asyncio.run(survey(theme, SURVEY_SIZE, STEPS, data))
-        narrow = asyncio.run(survey(theme, NARROW_SIZE, NARROW_STEPS, data))
-        row = {**wide.lowest, **narrow.lowest}
-        cells = [cell for cell in row.values() if cell is not None]
-        worst = min(cells, key=lambda cell: cell.ratio)
-        shown = [f"{cell.ratio:.2f}" if cell else "-" for cell in row.values()]
-        print(f"| {theme} | " + " | ".join(shown) + f" | {worst.describe()} |")
+    with tempfile.TemporaryDirectory() as folder:
+        if cited:
+            data = write_cited(Path(folder, "cited.json"))
+        for theme in themes:
+            row: dict[str, Cell | None] = {}
+            for size, steps in surveys:
+                row |= asyncio.run(survey(theme, size, steps, data)).lowest
+            cells = [cell for cell in row.values() if cell is not None]
+            worst = min(cells, key=lambda cell: cell.ratio)
+            shown = [f"{cell.ratio:.2f}" if cell else "-" for cell in row.values()]
+            print(f"| {theme} | " + " | ".join(shown) + f" | {worst.describe()} |")
 
 
 def terminal_report(themes: Iterable[str], root: Path) -> None:
@@ -529,7 +567,9 @@ def in_theme(theme: str, env: Mapping[str, str] = os.environ) -> dict[str, str]:
     return dict(TRUECOLOR)
 
 
-if __name__ == "__main__":  # python -m tests.contrast [--terminal] [--root CHECKOUT] [THEME...]
+if (
+    __name__ == "__main__"
+):  # python -m tests.contrast [--terminal|--cited] [--root CHECKOUT] [THEME...]
     import argparse
     import sys
 
@@ -539,6 +579,11 @@ if __name__ == "__main__":  # python -m tests.contrast [--terminal] [--root CHEC
     parser.add_argument(
         "--terminal", action="store_true", help="in tmux (default themes: six), not in-process"
     )
+    parser.add_argument(
+        "--cited",
+        action="store_true",
+        help="the screens of format 1.1 (sources, grades, date notes) on a briefing of the tests",
+    )
     options = parser.parse_args()
     root = (options.root or ROOT).resolve()
     if options.terminal:
@@ -547,4 +592,5 @@ if __name__ == "__main__":  # python -m tests.contrast [--terminal] [--root CHEC
         sys.path.insert(0, str(root))  # this process runs the reader from root
         from textual.theme import BUILTIN_THEMES
 
-        report(options.themes or BUILTIN_THEMES, root / "data" / "briefings.json")
+        data = root / "data" / "briefings.json"
+        report(options.themes or BUILTIN_THEMES, data, cited=options.cited)

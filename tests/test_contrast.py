@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -23,6 +24,7 @@ from briefing.widgets import readable
 from briefing.widgets.highlight import marker
 from tests.contrast import (
     AA,
+    CITED_STEPS,
     NARROW_SIZE,
     NARROW_STEPS,
     STEPS,
@@ -38,6 +40,7 @@ from tests.contrast import (
     screen_lines,
     survey,
     terminal_survey,
+    write_cited,
 )
 from tests.test_terminal import Terminal, terminal
 
@@ -206,6 +209,24 @@ async def test_every_letter_reads_in_every_theme(theme: str) -> None:
     narrow = await survey(theme, NARROW_SIZE, NARROW_STEPS)
     problems = wide.failures() + narrow.failures()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("theme", list(BUILTIN_THEMES))
+async def test_sources_grades_and_inferred_dates_read_in_every_theme(
+    theme: str, tmp_path: Path
+) -> None:
+    """What format 1.1 adds, in words that read without colour and at AA in every theme:
+    each fact's sources and grade under it (on the chosen fact's background and off it), the
+    fact's dialog, the date note over the sources, inferred and interval dates."""
+    found = await survey(theme, SURVEY_SIZE, CITED_STEPS, write_cited(tmp_path / "cited.json"))
+    assert not found.failures(), "\n".join(found.failures())
+    shows = {name: "\n".join(lines) for name, lines in found.text.items()}
+    assert "per A source · B2" in shows["cited facts"]
+    assert "per A source, Kremlin · C3" in shows["cited facts"]
+    assert "B2, source usually reliable, information probably true" in shows["cited fact"]
+    assert "Inferred from the story's mention" in shows["cited sources"]
+    assert "between 6 and 17 November 2024 (inferred)" in shows["cited timeline"]
+    assert "November 2024 (inferred)" in shows["cited quote"]
 
 
 # --- the real program in tmux ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from textual.widgets import Input, OptionList, Static
 from briefing.app import BriefingApp, make_app
 from briefing.commands import BriefingCommands
 from briefing.records import Document
+from briefing.screens.fact import FactScreen
 from briefing.screens.help import HelpScreen
 from briefing.screens.picker import BriefingPicker
 from briefing.screens.reader import ReaderScreen
@@ -213,7 +214,9 @@ async def test_narrow_panel_is_an_overlay(default: Document) -> None:
         assert focused_section(app) == "escalation"
 
 
-async def test_choosing_a_fact_opens_its_section(default: Document) -> None:
+async def test_a_fact_s_dialog_goes_to_its_section(default: Document) -> None:
+    """``enter`` on a fact shows it with its sources; ``g`` there opens its section, scrolled
+    to the top, flashed, the panel laid over the sections closed (narrow)."""
     app = make_app(default)
     async with app.run_test(size=NARROW) as pilot:
         await press(pilot, "f")
@@ -225,6 +228,9 @@ async def test_choosing_a_fact_opens_its_section(default: Document) -> None:
         )
         panel.highlighted = target
         await press(pilot, "enter")
+        assert isinstance(app.screen, FactScreen)
+        assert app.screen.fact.section == "north-korea"
+        await press(pilot, "g")
         assert opened(app) == [False, False, True, False]
         assert focused_section(app) == "north-korea"
         assert not facts_shown(app)
@@ -510,14 +516,22 @@ async def test_palette_shows_each_sections_id(default: Document) -> None:
         )
 
 
-async def test_clicking_a_fact_opens_its_section(default: Document) -> None:
+async def test_clicking_a_fact_shows_it_and_its_section_is_a_key_away(
+    default: Document,
+) -> None:
     app = make_app(default)
     async with app.run_test(size=WIDE) as pilot:
         panel = app.screen.query_one(FactsPanel)
         await pilot.pause()
-        await pilot.click(panel, offset=(3, 4))  # the second fact: the Odesa strike's dead
+        await pilot.click(panel, offset=(3, 4))  # a line of the first fact of section 1
+        await wait_until(pilot, lambda: isinstance(app.screen, FactScreen), "the fact's dialog")
+        assert isinstance(app.screen, FactScreen)
+        fact = app.screen.fact
+        assert fact.section == panel.facts[next(o.id for o in panel.options if o.id)].section
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
         await wait_until(pilot, lambda: opened(app)[0], "its section to open")
-        assert focused_section(app) == "escalation"
+        assert focused_section(app) == fact.section
 
 
 @pytest.mark.parametrize("size", [NARROW, WIDE])

@@ -16,6 +16,8 @@ from textual.message import Message
 from briefing.app import BriefingApp, make_app
 from briefing.index import open_library
 from briefing.records import Document
+from briefing.screens.fact import FactScreen
+from briefing.screens.reader import ReaderScreen
 from briefing.search import Matches
 from briefing.store import parse
 from briefing.widgets.facts import FactsPanel
@@ -159,16 +161,27 @@ async def test_the_footer_follows_the_width_by_binding(default: Document) -> Non
 # --- messages, as they flow --------------------------------------------------------------------
 
 
-async def test_choosing_a_fact_sends_chosen_with_the_fact(default: Document) -> None:
+async def test_choosing_a_fact_sends_chosen_with_the_fact_and_g_goes_to_its_section(
+    default: Document,
+) -> None:
+    """``enter`` on a fact sends one Chosen with it: the reader shows the fact's dialog; ``g``
+    there opens the fact's section and moves to it."""
     sent: list[Message] = []
     app = make_app(default)
     async with app.run_test(size=SIZE, message_hook=sent.append) as pilot:
         await pilot.press("tab", "down", "enter")
-        await wait_until(pilot, lambda: focused_section(app) is not None, "a section focused")
+        await wait_until(pilot, lambda: isinstance(app.screen, FactScreen), "the fact's dialog")
         chosen = sent_once(sent, FactsPanel.Chosen)
         assert len(chosen) == 1
         fact = chosen[0].fact
         assert fact == default.briefings[0].key_facts[1]
+        screen = app.screen
+        assert isinstance(screen, FactScreen) and screen.fact == fact
+        behind = app.screen_stack[-2]
+        assert isinstance(behind, ReaderScreen)
+        assert not any(view.expanded for view in behind.sections)  # not opened yet
+        await pilot.press("g")
+        await wait_until(pilot, lambda: focused_section(app) is not None, "a section focused")
         assert focused_section(app) == fact.section
         assert opened(app)[reader(app)._section_index(fact.section)]
 

@@ -17,8 +17,17 @@ from textual.widgets import Input, Static
 
 from briefing import keys
 from briefing.library import Library
-from briefing.records import Briefing, Quote, Section, date_line
-from briefing.search import BodyKey, FactKey, Hit, LeadKey, Matches, SectionKey, section_of
+from briefing.records import Briefing, KeyFact, Quote, Section, date_line
+from briefing.search import (
+    BodyKey,
+    FactKey,
+    Hit,
+    LeadKey,
+    Matches,
+    SectionKey,
+    SourceKey,
+    section_of,
+)
 from briefing.widgets.balanced import BalancedStatic
 from briefing.widgets.bindings import bindings
 from briefing.widgets.column import ReadingColumn
@@ -194,7 +203,7 @@ class ReaderScreen(Screen[None]):
                 watch = Static(id="watch")
                 watch.border_title = "What to watch"
                 yield watch
-            yield FactsPanel(self.briefing.sections, self.briefing.key_facts)
+            yield FactsPanel(self.briefing)
         yield SearchBar(id="search")
         yield QuietFooter(compact=self.narrow).data_bind(compact=ReaderScreen.narrow)
 
@@ -238,7 +247,7 @@ class ReaderScreen(Screen[None]):
         elif len(views) < len(sections):
             main = self.query_one("#main", VerticalScroll)
             await main.mount_all(self._new_views(len(views), open_ids), before="#watch")
-        self.query_one(FactsPanel).set_facts(sections, briefing.key_facts)
+        self.query_one(FactsPanel).set_facts(briefing)
         self.query_one("#main", VerticalScroll).scroll_home(animate=False)
         self.call_after_refresh(self._prepare_sections, 0)
 
@@ -432,8 +441,22 @@ class ReaderScreen(Screen[None]):
             facts.focus()
 
     @on(FactsPanel.Chosen)
-    def _open_fact_section(self, event: FactsPanel.Chosen) -> None:
-        index = self._section_index(event.fact.section)
+    def _show_fact(self, event: FactsPanel.Chosen) -> None:
+        """The fact chosen, with its grade and the sources it cites; from there, ``g`` goes to
+        its section."""
+        from briefing.screens.fact import FactScreen
+
+        fact = event.fact
+
+        def chosen(to_section: bool | None) -> None:
+            if to_section:
+                self.open_fact_section(fact)
+
+        self.app.push_screen(FactScreen(self.briefing, fact), chosen)
+
+    def open_fact_section(self, fact: KeyFact) -> None:
+        """Open the section a fact belongs to, move to it and flash it."""
+        index = self._section_index(fact.section)
         view = self.sections[index]
         view.expanded = True
         if self.narrow:
@@ -601,7 +624,8 @@ class ReaderScreen(Screen[None]):
         self.query_one(FactsPanel).mark(mark)
 
     def _reveal(self, hit: Hit) -> None:
-        """Scroll to a match: open its section, or show its fact in the panel."""
+        """Scroll to a match: open its section, or show its fact in the panel (for a source's
+        name, the first fact that cites the source)."""
         key = hit.field.key
         main = self.query_one("#main", VerticalScroll)
         if isinstance(key, SectionKey | BodyKey):
@@ -611,8 +635,21 @@ class ReaderScreen(Screen[None]):
         elif isinstance(key, FactKey):
             self.show_facts = True
             self.query_one(FactsPanel).show_fact(key.position)
+        elif isinstance(key, SourceKey):
+            self._reveal_source(key.position)
         elif key.part != "title":
             self.call_after_refresh(main.scroll_home, animate=False)
+
+    def _reveal_source(self, position: int) -> None:
+        """A match in a source's name: the sources are not on the page (``s`` shows them), so
+        the facts panel shows the first fact that cites the source, if one does; else nothing
+        moves."""
+        source_id = self.briefing.sources[position].id
+        facts = self.briefing.key_facts
+        citing = [i for i, fact in enumerate(facts) if source_id and source_id in fact.sources]
+        if citing:
+            self.show_facts = True
+            self.query_one(FactsPanel).show_fact(citing[0])
 
     def _scroll_to_part(self, view: SectionView, key: SectionKey | BodyKey) -> None:
         """Centre the line where a part of a section starts (its title for the title)."""

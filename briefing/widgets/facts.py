@@ -1,8 +1,8 @@
-"""The key-facts panel: each fact's value, label and status, grouped by section."""
+"""The key-facts panel: each fact's value, label and status, and under them its sources and
+grade (``per Kremlin · B2``), grouped by section."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual.content import Content
@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from briefing.records import KeyFact, Section
+from briefing.records import Briefing, KeyFact, attribution
 from briefing.search import FactKey
 from briefing.widgets.bindings import bindings
 from briefing.widgets.hanging import Hanging
@@ -32,16 +32,20 @@ colours, the badge is the terminal's foreground and background swapped."""
 BADGE_WIDTH = max(len(status) for status in STATUS_STYLE)
 
 
-def fact_prompt(fact: KeyFact, index: int, mark: Marker = plain) -> Hanging:
+def fact_prompt(briefing: Briefing, index: int, mark: Marker = plain) -> Hanging:
     """The status as a word-badge and the value, prominent, its lines beside the badge; then
-    the label."""
+    the label; then, when it has them, the fact's sources and grade, in words."""
+    fact = briefing.key_facts[index]
     badge = Content.assemble(
         (f" {fact.status.upper():<{BADGE_WIDTH}} ", STATUS_STYLE[fact.status]), " "
     )
     value = mark(FactKey(index, "value"), fact.value).stylize("bold")
-    return Hanging(
-        [(badge, value)], mark(FactKey(index, "label"), fact.label).stylize("$text-muted")
-    )
+    tail = mark(FactKey(index, "label"), fact.label).stylize("$text-muted")
+    if credit := attribution(briefing, fact):
+        tail = Content("\n").join(
+            [tail, mark(FactKey(index, "sources"), credit).stylize("$text-muted italic")]
+        )
+    return Hanging([(badge, value)], tail)
 
 
 class FactsPanel(OptionList):
@@ -72,28 +76,29 @@ class FactsPanel(OptionList):
 
     @dataclass
     class Chosen(Message):
-        """A fact was selected: the reader should open its section."""
+        """A fact was selected: the reader shows its sources (and from there its section)."""
 
         fact: KeyFact
         """The fact chosen."""
 
-    def __init__(self, sections: Sequence[Section], facts: Sequence[KeyFact]) -> None:
+    def __init__(self, briefing: Briefing) -> None:
+        self.briefing = briefing
         self.facts: dict[str, KeyFact] = {}
         self.indexes: dict[str, int] = {}
-        super().__init__(*self._fact_options(sections, facts), id="facts")
+        super().__init__(*self._fact_options(briefing), id="facts")
         self.border_title = "Key facts"
 
-    def set_facts(self, sections: Sequence[Section], facts: Sequence[KeyFact]) -> None:
+    def set_facts(self, briefing: Briefing) -> None:
         """Show the facts of another briefing."""
         self.clear_options()
-        self.add_options(self._fact_options(sections, facts))
+        self.add_options(self._fact_options(briefing))
 
-    def _fact_options(
-        self, sections: Sequence[Section], facts: Sequence[KeyFact]
-    ) -> list[Option | None]:
+    def _fact_options(self, briefing: Briefing) -> list[Option | None]:
+        self.briefing = briefing
         self.facts, self.indexes = {}, {}
+        facts = briefing.key_facts
         options: list[Option | None] = []
-        for number, section in enumerate(sections, 1):
+        for number, section in enumerate(briefing.sections, 1):
             group = [(i, fact) for i, fact in enumerate(facts) if fact.section == section.id]
             if not group:
                 continue
@@ -105,14 +110,14 @@ class FactsPanel(OptionList):
                 option_id = f"fact-{index}"
                 self.facts[option_id] = fact
                 self.indexes[option_id] = index
-                options.append(Option(fact_prompt(fact, index), id=option_id))
+                options.append(Option(fact_prompt(briefing, index), id=option_id))
         return options
 
     def mark(self, marker: Marker) -> None:
         """Show search highlights (or, with :func:`plain`, none), re-rendering only the facts
         whose highlights change."""
-        for option_id, fact in self.facts.items():
-            prompt = fact_prompt(fact, self.indexes[option_id], marker)
+        for option_id in self.facts:
+            prompt = fact_prompt(self.briefing, self.indexes[option_id], marker)
             shown = self.get_option(option_id).prompt
             if not same(shown.content if isinstance(shown, Hanging) else None, prompt.content):
                 self.replace_option_prompt(option_id, prompt)
