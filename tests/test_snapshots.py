@@ -34,7 +34,7 @@ def test_all_expanded(snap_compare: Any, size: tuple[int, int]) -> None:
 
 
 def test_section_opened_from_a_fact_narrow(snap_compare: Any) -> None:
-    assert snap_compare(default_app(), terminal_size=SMALL, press=["f", "down", "enter"])
+    assert snap_compare(default_app(), terminal_size=SMALL, press=["f", "down", "enter", "g"])
 
 
 def test_facts_overlay_narrow(snap_compare: Any) -> None:

@@ -267,9 +267,9 @@ def test_search_timeline_and_live_reload_in_a_real_terminal(
     term.wait_for(lambda screen: "1/1" not in screen, "the search to close")
     term.keys("t")
     screen = term.wait_for_text("Russia invades Ukraine.")
-    assert "2022-02-24" in screen
+    assert "24 February 2022" in screen
     term.keys("Escape")
-    term.wait_for(lambda screen: "2022-02-24" not in screen, "the timeline to close")
+    term.wait_for(lambda screen: "─ Timeline ─" not in screen, "the timeline to close")
     text = data_file.read_text()
     data_file.write_text(text.replace("Biden clears Ukraine", "EDITED: Biden clears Ukraine"))
     term.wait_for_text("EDITED: Biden clears")

@@ -66,7 +66,7 @@ class FactScreen(SourcesDialog[bool]):
     def on_mount(self) -> None:
         frame = self.query_one("#fact")
         frame.border_title = "Key fact"
-        opening = "o or enter: open · c: copy address · " if self.sources else ""
+        opening = "o or enter: open · c: copy · " if self.sources else ""
         frame.border_subtitle = f"{opening}g: go to the section · escape: close"
         self.source_list.set_class(not self.sources, "-empty")
         self.source_list.focus()
