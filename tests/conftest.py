@@ -336,3 +336,12 @@ def multi_document() -> dict[str, Any]:
         briefing.update(id=ident, published=published, title=title)
         data["briefings"].append(briefing)
     return data
+
+
+def bundled_matches(query: str) -> int:
+    """How many matches ``query`` has in the bundled briefing, as the reader counts them (so
+    that tests of the search keys do not break when the briefing's wording changes)."""
+    from briefing.search import search_briefing
+    from briefing.store import load
+
+    return len(search_briefing(load(BUNDLED).briefings[0], query))

@@ -174,7 +174,9 @@ async def test_choosing_a_fact_sends_chosen_with_the_fact_and_g_goes_to_its_sect
         chosen = sent_once(sent, FactsPanel.Chosen)
         assert len(chosen) == 1
         fact = chosen[0].fact
-        assert fact == default.briefings[0].key_facts[1]
+        briefing = default.briefings[0]
+        in_panel = [f for s in briefing.sections for f in briefing.key_facts if f.section == s.id]
+        assert fact == in_panel[1]  # the panel lists the facts section by section
         screen = app.screen
         assert isinstance(screen, FactScreen) and screen.fact == fact
         behind = app.screen_stack[-2]
