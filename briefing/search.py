@@ -8,6 +8,7 @@ highlight exactly the characters the reader typed.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
@@ -169,14 +170,33 @@ def fold(text: str) -> tuple[str, list[int] | None]:
     """The text as it is searched (folded, line breaks and tabs as spaces) and, for each of its
     characters, the index of the original one (``None`` when they are the same)."""
     if text.isascii():
-        return text.lower().replace("\n", " ").replace("\t", " "), None
+        return _fold_ascii(text), None
+    # Runs of ASCII (most of any text in a Latin script) are folded whole, each other
+    # character alone: a line with one "·" or "é" costs little more than an ASCII one.
     folded: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(text):
-        for piece in " " if char in "\n\t" else fold_char(char):
-            folded.append(piece)
-            origin.append(index)
+    position = 0
+    for match in _NON_ASCII.finditer(text):
+        index = match.start()
+        if index > position:
+            folded.append(_fold_ascii(text[position:index]))
+            origin.extend(range(position, index))
+        piece = fold_char(text[index])
+        folded.append(piece)
+        origin.extend([index] * len(piece))
+        position = index + 1
+    if position < len(text):
+        folded.append(_fold_ascii(text[position:]))
+        origin.extend(range(position, len(text)))
     return "".join(folded), origin
+
+
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def _fold_ascii(text: str) -> str:
+    """ASCII text folded: lower case, line breaks and tabs as spaces (one character for one)."""
+    return text.lower().replace("\n", " ").replace("\t", " ")
 
 
 def fold_query(query: str) -> str:

@@ -18,6 +18,8 @@ from briefing.search import (
     FactKey,
     SectionKey,
     SourceKey,
+    fold,
+    fold_char,
     fold_query,
     search_briefing,
     section_title,
@@ -258,3 +260,22 @@ def test_a_key_in_the_wrong_order_is_a_type_error(tmp_path: Path) -> None:
     )
     wrong = {int(line.split(":")[1]) for line in result.stdout.splitlines() if ": error:" in line}
     assert wrong == set(range(2, 2 + len(WRONG_KEYS))), result.stdout + result.stderr
+
+
+def _fold_char_by_char(text: str) -> tuple[str, list[int]]:
+    """What fold() means, one character at a time (fold() folds runs of ASCII whole)."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for piece in " " if char in "\n\t" else fold_char(char):
+            folded.append(piece)
+            origin.append(index)
+    return "".join(folded), origin
+
+
+@given(st.text(max_size=40) | st.text(alphabet="aBc\n\té·ÉßİﬁẞΣ 😀", max_size=40))
+def test_folding_runs_of_ascii_whole_folds_as_one_character_at_a_time(text: str) -> None:
+    folded, origin = fold(text)
+    expected, expected_origin = _fold_char_by_char(text)
+    assert folded == expected
+    assert origin is None if text.isascii() else origin == expected_origin
