@@ -335,6 +335,10 @@ class TimelineEvent(NamedTuple):
             inferred=data.get("inferred", False),
         )
 
+    def when(self) -> str:
+        """Its date as every format shows it (:func:`event_date`)."""
+        return event_date(self.date, self.inferred)
+
 
 class Quote(NamedTuple):
     """A direct quotation, verbatim, with who said it."""
@@ -360,6 +364,10 @@ class Quote(NamedTuple):
             inferred=data.get("inferred", False),
             source=data.get("source"),
         )
+
+    def when(self) -> str | None:
+        """Its date as every format shows it (:func:`event_date`), if it has one."""
+        return event_date(self.date, self.inferred) if self.date else None
 
 
 class Source(NamedTuple):
@@ -429,6 +437,11 @@ class Briefing(NamedTuple):
         """The JSON form: the file format's field names and order, absent fields left out."""
         data: dict[str, Any] = _to_json(self)
         return data
+
+    def timeline_in_order(self) -> list[TimelineEvent]:
+        """The timeline by date (:func:`date_order`), events of the same date as the file has
+        them."""
+        return sorted(self.timeline, key=lambda event: date_order(event.date))
 
     def sources_of(self, fact: KeyFact) -> tuple[Source, ...]:
         """The sources a key fact cites, in its order."""

@@ -17,8 +17,6 @@ from briefing.cells import cell_width, cut_long_words, long_word_cuts, truncate,
 from briefing.records import (
     attribution,
     date_line,
-    date_order,
-    event_date,
     format_version,
     grade_meaning,
     published_date,
@@ -26,7 +24,7 @@ from briefing.records import (
 from briefing.search import section_title
 
 if TYPE_CHECKING:
-    from briefing.records import Briefing, KeyFact, Quote, TimelineEvent
+    from briefing.records import Briefing, KeyFact, Quote
     from briefing.search import Hit
 
 FORMATS = ("text", "markdown", "json", "line")
@@ -222,7 +220,7 @@ def _text_timeline(briefing: Briefing, options: Options, paint: _Paint) -> Itera
     if not briefing.timeline:
         return
     yield from _heading("Timeline", paint)
-    events = [(_event_date(event), event) for event in _in_order(briefing.timeline)]
+    events = [(event.when(), event) for event in briefing.timeline_in_order()]
     column = max(cell_width(when) for when, _ in events)
     if 4 + column <= options.width // 2:  # a column of dates leaves the events half the width
         for when, event in events:
@@ -265,18 +263,10 @@ _DATE_NOTE = "Date: "
 
 def _attribution(briefing: Briefing, quote: Quote) -> str:
     """``— Speaker, role, 18 November 2024, per Source``: who said it, when and where."""
-    when = quote.date and event_date(quote.date, quote.inferred)
+    when = quote.when()
     source = briefing.source_named(quote.source)
     parts = [quote.speaker, quote.role, when, source and f"per {source.name}"]
     return "\u2014 " + ", ".join(part for part in parts if part)
-
-
-def _event_date(event: TimelineEvent) -> str:
-    return event_date(event.date, event.inferred)
-
-
-def _in_order(timeline: Iterable[TimelineEvent]) -> list[TimelineEvent]:
-    return sorted(timeline, key=lambda event: date_order(event.date))
 
 
 def _grade_legend(briefing: Briefing) -> list[str]:
@@ -444,8 +434,8 @@ def _md_timeline_and_sources(briefing: Briefing, width: int) -> Iterator[str]:
         yield ""
         yield "**Timeline**"
         yield ""
-        for event in _in_order(briefing.timeline):
-            yield from _md_block(f"{_event_date(event)}: {event.event}", width, "- ", "  ")
+        for event in briefing.timeline_in_order():
+            yield from _md_block(f"{event.when()}: {event.event}", width, "- ", "  ")
     if briefing.sources:
         yield ""
         yield "**Sources**"

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from briefing.records import Briefing, date_order, event_date
+from briefing.records import Briefing
 from briefing.screens.dialog import dialog_css
 from briefing.widgets.bindings import bindings
 from briefing.widgets.highlight import shown
@@ -36,15 +36,13 @@ class TimelineScreen(ModalScreen[str | None]):
     def __init__(self, briefing: Briefing) -> None:
         super().__init__()
         self.briefing = briefing
-        self.events = sorted(briefing.timeline, key=lambda event: date_order(event.date))
+        self.events = briefing.timeline_in_order()
 
     def compose(self) -> ComposeResult:
         options = []
         for index, event in enumerate(self.events):
             section = self.briefing.section(event.section) if event.section else None
-            parts: list[Content | str | tuple[str, str]] = [
-                (event_date(event.date, event.inferred), "bold")
-            ]
+            parts: list[Content | str | tuple[str, str]] = [(event.when(), "bold")]
             if section is not None:
                 parts += [shown("  \u00b7  " + section.title).stylize("$text-muted")]
             parts += ["\n", shown(event.event)]

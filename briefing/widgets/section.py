@@ -18,7 +18,7 @@ from briefing.widgets.bindings import bindings
 if TYPE_CHECKING:
     from textual.geometry import Size
 
-from briefing.records import Quote, Section, event_date
+from briefing.records import Quote, Section
 from briefing.search import BodyKey, SectionKey
 from briefing.widgets.highlight import Marker, plain, shown
 
@@ -144,7 +144,7 @@ class SectionView(Widget, can_focus=True):
         return summary.stylize_before(style)
 
     def _quote(self, index: int, quote: Quote) -> Content:
-        when = event_date(quote.date, quote.inferred) if quote.date else None
+        when = quote.when()
         attribution = ", ".join(part for part in (quote.speaker, quote.role, when) if part)
         text = self._mark(BodyKey(self.section.id, "quote", index), quote.text).stylize("italic")
         return Content.assemble(
