@@ -54,6 +54,7 @@ _URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PARTIAL_DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2})?$"
+DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 EVENT_DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2})?$|^\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}$"
 GRADE_PATTERN = r"^[A-F][1-6]$"
 URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*$"
@@ -110,6 +111,16 @@ def _partial_date(value: str) -> str:
         date(year, month, day)
     except ValueError:
         raise PydanticCustomError("partial_date", "is not a real calendar date") from None
+    return value
+
+
+def _day(value: str) -> str:
+    if not re.fullmatch(DAY_PATTERN, value):
+        raise PydanticCustomError("day", "must be a date as YYYY-MM-DD")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("day", "is not a real calendar date") from None
     return value
 
 
@@ -202,6 +213,9 @@ PartialDate = Annotated[
     str, AfterValidator(_partial_date), _string_schema(pattern=PARTIAL_DATE_PATTERN)
 ]
 """A calendar date, ``YYYY-MM-DD``, or ``YYYY-MM`` when the story gives only the month."""
+
+Day = Annotated[str, AfterValidator(_day), _string_schema(format="date", pattern=DAY_PATTERN)]
+"""A calendar day, ``YYYY-MM-DD``, kept as written (as event dates are)."""
 
 EventDate = Annotated[str, AfterValidator(_event_date), _string_schema(pattern=EVENT_DATE_PATTERN)]
 """When an event happened or a quote was said: a :data:`PartialDate`, or, when the story says
@@ -310,6 +324,17 @@ class Source(_Model):
     note: Prose | None = Field(default=None, description="What the source contributed.")
 
 
+class Correction(_Model):
+    """A correction the editor declares (format 1.1): what was wrong, said plainly, shown
+    before the rest of the briefing in every format."""
+
+    date: Day = Field(description="When it was corrected, YYYY-MM-DD.")
+    text: Prose = Field(description="What was corrected, and what is right now.")
+    section: Slug | None = Field(
+        default=None, description="Id of the section the correction concerns."
+    )
+
+
 class Briefing(_Model):
     """One story: a bottom line, sections, key facts, timeline, quotes and what to watch."""
 
@@ -325,6 +350,10 @@ class Briefing(_Model):
         ),
     )
     updated: datetime | None = Field(default=None, description="Last update, ISO 8601 date-time.")
+    corrections: list[Correction] = Field(
+        default_factory=list,
+        description="Corrections declared by the editor, oldest first (format 1.1).",
+    )
     bottom_line: Prose = Field(description="The bottom line up front, in one paragraph.")
     sections: list[Section] = Field(min_length=1, description="The body, in reading order.")
     key_facts: list[KeyFact] = Field(description="Facts and figures with their status.")
@@ -386,7 +415,7 @@ class Document(_Model):
 Loc = tuple[str | int, ...]
 LocatedProblem = tuple[Loc, str]
 
-_REFERRING_FIELDS = ("key_facts", "timeline", "quotes")
+_REFERRING_FIELDS = ("corrections", "key_facts", "timeline", "quotes")
 
 
 def duplicate_ids(field: str, ids: Sequence[object]) -> tuple[list[LocatedProblem], dict[str, int]]:

@@ -389,6 +389,24 @@ class Source(NamedTuple):
         )
 
 
+class Correction(NamedTuple):
+    """A correction the editor declares: shown first, in every format."""
+
+    date: str
+    """The day it was made, ``YYYY-MM-DD``."""
+    text: str
+    section: str | None = None
+    """The id of the section it concerns, if one."""
+
+    @classmethod
+    def from_json(cls, data: JsonObject) -> Correction:
+        return cls(date=data["date"], text=data["text"], section=data.get("section"))
+
+    def when(self) -> str:
+        """Its date as every format shows it (:func:`event_date`)."""
+        return event_date(self.date)
+
+
 class Briefing(NamedTuple):
     """One story: a bottom line, sections, key facts, timeline, quotes and what to watch."""
 
@@ -407,6 +425,8 @@ class Briefing(NamedTuple):
     watch: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     tags: tuple[str, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+    """Corrections declared by the editor, oldest first."""
 
     def section(self, section_id: str) -> Section | None:
         """The section with this id, if there is one."""
@@ -423,6 +443,7 @@ class Briefing(NamedTuple):
             published=date.fromisoformat(data["published"]),
             date_note=data.get("date_note"),
             updated=None if updated is None else datetime.fromisoformat(updated),
+            corrections=tuple(Correction.from_json(c) for c in data.get("corrections", ())),
             bottom_line=data["bottom_line"],
             sections=tuple(Section.from_json(s) for s in data["sections"]),
             key_facts=tuple(KeyFact.from_json(f) for f in data["key_facts"]),
@@ -457,8 +478,8 @@ _JSON_ORDER = {
     "Quote": ("text", "speaker", "role", "section", "date", "inferred", "source"),
     "Source": ("id", "name", "url", "note"),
     "Briefing": ("id", "title", "standfirst", "published", "date_note", "updated",
-                 "bottom_line", "sections", "key_facts", "timeline", "quotes", "watch",
-                 "sources", "tags"),
+                 "corrections", "bottom_line", "sections", "key_facts", "timeline", "quotes",
+                 "watch", "sources", "tags"),
 }  # fmt: skip
 """Field order in the file format, where the record's own order differs (a tuple's fields with
 defaults come last)."""
@@ -482,7 +503,7 @@ def _to_json(record: object) -> Any:
     return result
 
 
-_LEFT_OUT_EMPTY = frozenset({"KeyFact.sources"})
+_LEFT_OUT_EMPTY = frozenset({"KeyFact.sources", "Briefing.corrections"})
 """Fields of format 1.1 left out when empty, as a format 1 file has them (``false`` and
 absent values are left out everywhere)."""
 
@@ -609,6 +630,8 @@ def newer_fields(briefing: object) -> Iterator[tuple[tuple[str | int, ...], str]
     and what it is, such as ``(("key_facts", 0, "grade"), "a grade")``."""
     if field_of(briefing, "date_note") is not None:
         yield ("date_note",), "a date note"
+    for index, _ in enumerate(items_of(briefing, "corrections")):
+        yield ("corrections", index), "a correction"
     for index, fact in enumerate(items_of(briefing, "key_facts")):
         if items_of(fact, "sources"):
             yield ("key_facts", index, "sources"), "citing sources"

@@ -27,6 +27,7 @@ PAIRS: list[tuple[type[BaseModel], type[tuple[Any, ...]]]] = [
     (models.TimelineEvent, records.TimelineEvent),
     (models.Quote, records.Quote),
     (models.Source, records.Source),
+    (models.Correction, records.Correction),
 ]
 """Each model of a briefing and the record it becomes."""
 
@@ -37,6 +38,8 @@ MAXIMAL: dict[str, Any] = {
     "published": "2024-11-19",
     "date_note": "Inferred from the story's mention of the war's 1,000th day.",
     "updated": "2024-11-20T08:30:00+01:00",
+    "corrections": [{"date": "2024-11-20", "text": "An earlier version gave the wrong range.",
+                     "section": "one"}],
     "bottom_line": "The bottom line.",
     "sections": [
         {"id": "one", "title": "Section one", "summary": "What one says.",

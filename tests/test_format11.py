@@ -196,6 +196,7 @@ def test_a_file_that_says_1_but_uses_1_1_fields_is_told_where() -> None:
     needs = '"schema_version": 1.1 (this file says 1)'
     assert [field for field, _ in found] == [
         "briefings[0].date_note",
+        "briefings[0].corrections[0]",
         "briefings[0].key_facts[0].sources",
         "briefings[0].key_facts[0].grade",
         "briefings[0].timeline[0].date",
@@ -205,7 +206,7 @@ def test_a_file_that_says_1_but_uses_1_1_fields_is_told_where() -> None:
         "briefings[0].sources[0].id",
     ]
     assert all(text.endswith(f"needs {needs}") for _, text in found), found
-    assert found[2][1] == f"a grade needs {needs}"
+    assert found[3][1] == f"a grade needs {needs}"
 
 
 @pytest.mark.parametrize("version", [1.2, 2, 1.0001, "1.1", 0.9])
@@ -392,3 +393,50 @@ def test_any_change_to_a_1_1_field_gives_records_or_problems_at_paths(
     for event in briefing.timeline:
         assert event_date(event.date, event.inferred)
     assert Briefing.from_json(briefing.to_json()) == briefing
+
+
+# --- corrections ------------------------------------------------------------------------------
+
+
+def test_corrections_load_in_order_with_their_section() -> None:
+    data = cited()
+    data["corrections"].append({"date": "2024-11-21", "text": "A second one."})
+    briefing = parse(json.dumps(document(data))).briefings[0]
+    assert [(c.date, c.section) for c in briefing.corrections] == [
+        ("2024-11-20", "one"),
+        ("2024-11-21", None),
+    ]
+    assert briefing.corrections[0].when() == "20 November 2024"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2024-11", "must be a date as YYYY-MM-DD"),
+        ("20 November", "must be a date as YYYY-MM-DD"),
+        ("2024-02-30", "is not a real calendar date"),
+    ],
+)
+def test_a_correction_is_dated_by_a_full_day(value: str, message: str) -> None:
+    data = cited()
+    data["corrections"][0]["date"] = value
+    assert problems(document(data)) == [("briefings[0].corrections[0].date", message)]
+
+
+def test_a_correction_names_a_section_of_the_briefing_and_has_text() -> None:
+    data = cited()
+    data["corrections"][0]["section"] = "two"
+    data["corrections"].append({"date": "2024-11-21", "text": " "})
+    found = problems(document(data))
+    assert found == [
+        ("briefings[0].corrections[0].section", "no section 'two' in this briefing (its "
+         "sections: one)"),
+        ("briefings[0].corrections[1].text", "must not be empty or only white space"),
+    ]  # fmt: skip
+
+
+def test_a_briefing_without_corrections_writes_none() -> None:
+    data = cited()
+    del data["corrections"]
+    briefing = parse(json.dumps(document(data))).briefings[0]
+    assert briefing.corrections == () and "corrections" not in briefing.to_json()
