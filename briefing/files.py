@@ -49,6 +49,9 @@ _OPEN_FLAGS = (
     | getattr(os, "O_BINARY", 0)
 )
 
+_NOFOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
+"""Opening a symbolic link fails (``ELOOP``) instead of opening what it points to."""
+
 _KINDS = (
     (stat.S_ISFIFO, "a FIFO"),
     (stat.S_ISCHR, "a character device"),
@@ -63,6 +66,10 @@ class NotRegularFile(OSError):
 
 class FileTooLarge(OSError):
     """The file is larger than the limit it is read with."""
+
+
+class SymbolicLink(OSError):
+    """The path names a symbolic link, read with ``follow_links=False``: not followed."""
 
 
 def bundled_data_path() -> Path:
@@ -88,8 +95,11 @@ def real_path(path: str | Path) -> Path:
         return Path(path)
 
 
-def read_regular(path: str | Path, limit: int) -> bytes:
-    """The bytes of the regular file at ``path`` (symbolic links followed), at most ``limit``.
+def read_regular(path: str | Path, limit: int, *, follow_links: bool = True) -> bytes:
+    """The bytes of the regular file at ``path`` (symbolic links followed unless
+    ``follow_links`` is false: then a link in its place raises :class:`SymbolicLink`, and it
+    is opened with ``O_NOFOLLOW``, so that a link put there meanwhile is not followed either),
+    at most ``limit``.
 
     Nothing else is read, nor waited for: a FIFO, a device or a socket raises
     :class:`NotRegularFile` (a directory, ``IsADirectoryError``) before a byte is read, and the
@@ -97,8 +107,16 @@ def read_regular(path: str | Path, limit: int) -> bytes:
     either: what was opened is checked again. A file over ``limit`` raises
     :class:`FileTooLarge`; the rest is ``OSError`` as it comes (no such file, permission, a
     loop of links)."""
-    _refuse_unless_regular(Path(path).stat().st_mode, path)  # a socket cannot even be opened
-    descriptor = os.open(path, _OPEN_FLAGS)
+    info = Path(path).stat() if follow_links else Path(path).lstat()
+    if stat.S_ISLNK(info.st_mode):
+        raise SymbolicLink(f"a symbolic link, not followed: {path}")
+    _refuse_unless_regular(info.st_mode, path)  # a socket cannot even be opened
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS if follow_links else _OPEN_FLAGS | _NOFOLLOW)
+    except OSError as error:  # a link put in its place since: O_NOFOLLOW refuses it (ELOOP)
+        if not follow_links and error.errno == errno.ELOOP:
+            raise SymbolicLink(f"a symbolic link, not followed: {path}") from None
+        raise
     try:
         info = os.fstat(descriptor)
         _refuse_unless_regular(info.st_mode, path)

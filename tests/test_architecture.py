@@ -20,6 +20,7 @@ DATA_LAYER = [
     "briefing.library",
     "briefing.index",
     "briefing.settings",
+    "briefing.reading",
 ]
 PLAIN_OUTPUT = [
     "briefing.listing", "briefing.cells", "briefing.summary", "briefing.search", "briefing.keys"
