@@ -1,8 +1,9 @@
 """The Textual app: its key bindings, its screens, and the one factory the CLI and tests use.
 
 The app reads no briefing file itself: it is given loaded models, and, to reload, a function
-that loads them again. It saves two small files through :mod:`briefing.settings`: the theme,
-and where the reader was. The user's keys, read from the settings, become Textual's keymap.
+that loads them again. It keeps the theme through :mod:`briefing.settings`, and what the reader
+read, and where it was in each briefing, through :mod:`briefing.reading`. The user's keys, read
+from the settings, become Textual's keymap.
 """
 
 from __future__ import annotations
@@ -26,18 +27,12 @@ from textual.widgets import Input
 
 from briefing import collector, keys
 from briefing.errors import BriefingError
-from briefing.files import NO_SUCH_FILE, real_path, signature
+from briefing.files import NO_SUCH_FILE, signature
 from briefing.library import Library, MemoryLibrary
-from briefing.records import Document
+from briefing.reading import Place, Read, Reading, source_key
+from briefing.records import Briefing, Document
 from briefing.screens.reader import ReaderScreen
-from briefing.settings import (
-    Settings,
-    State,
-    load_settings,
-    load_state,
-    save_settings,
-    save_state,
-)
+from briefing.settings import Settings, load_settings, save_settings
 from briefing.widgets.bindings import bindings
 from briefing.widgets.readable import readable_variables
 
@@ -90,14 +85,20 @@ class BriefingApp(App[None]):
         self.keys: keys.Keymap = {b.id: b.default_keys for b in keys.BINDINGS}
         """Every binding's keys in force: the defaults with the user's keys applied."""
         self._load_settings()
-        state = self._load_state()
-        remembered = state.briefing if briefing_id is None and self._same_source(state) else None
+        self.reading, reading_warnings = Reading.load(state_path)
+        """What this user has read, in every source: marked as each briefing is shown, and
+        saved (merged with what other readers saved meanwhile) at quit."""
+        self.warnings += reading_warnings
+        self._told = len(self.reading.warnings)
+        self.source_key = source_key(source) if source is not None else None
+        """How :attr:`reading` names the data source (``None``: standard input, or a document
+        in memory: nothing is remembered)."""
+        self._baselines: dict[str, Briefing | None] = {}
+        remembered = self.reading.last(self.source_key) if self.source_key else None
         wanted = briefing_id or remembered
-        chosen = library.briefing(wanted) if wanted else None
-        reopen = chosen is not None and chosen.id == remembered
-        self.reader = ReaderScreen(
-            library, chosen or library.newest(), state.open_sections if reopen else ()
-        )
+        first = (library.briefing(wanted) if wanted else None) or library.newest()
+        previous, place = self.visit(first)
+        self.reader = ReaderScreen(library, first, place.open_sections, place.scroll, previous)
         self._signature = signature(source) if source else None
         self._reload_failed = False
         self._frozen = False
@@ -156,16 +157,43 @@ class BriefingApp(App[None]):
         if changed:
             self.call_later(self._use_keys)
 
-    def _load_state(self) -> State:
-        if self.state_path is None:
-            return State()
-        state, warning = load_state(self.state_path)
-        if warning:
-            self.warnings.append(warning)
-        return state
+    # --- what was read ---------------------------------------------------------------------
 
-    def _same_source(self, state: State) -> bool:
-        return self.source is not None and state.data == str(real_path(self.source))
+    def visit(self, briefing: Briefing) -> tuple[Read | None, Place]:
+        """The reader is about to show ``briefing``: mark this version read, and give how it
+        was last read before (``None``: never, or no source to remember it by) and where the
+        reader was in it (open sections, scroll).
+
+        The first visit of a briefing in this run also keeps the version read before, for
+        :meth:`previous_version`."""
+        if self.source_key is None:
+            return None, Place()
+        previous = self.reading.read(self.source_key, briefing.id)
+        if briefing.id not in self._baselines:
+            self._baselines[briefing.id] = self.reading.version(previous) if previous else None
+            self._tell_reading_warnings()
+        place = self.reading.place_of(self.source_key, briefing.id)
+        self.reading.mark(self.source_key, briefing)
+        return previous, place
+
+    def leave(self, briefing_id: str, place: Place) -> None:
+        """The reader leaves a briefing (for another, or to quit): keep where it was in it."""
+        if self.source_key is not None:
+            self.reading.place(self.source_key, briefing_id, *place)
+
+    def previous_version(self, briefing_id: str) -> Briefing | None:
+        """The version of this briefing read before this run first showed it (``None``: never
+        read, its version is lost, or the briefing has not been shown in this run). Later
+        visits in the same run give the same one: what changed is measured from there."""
+        return self._baselines.get(briefing_id)
+
+    def _tell_reading_warnings(self) -> None:
+        """Show the problems :attr:`reading` met since last told (a damaged version file)."""
+        for warning in self.reading.warnings[self._told :]:
+            self.warnings.append(warning)
+            if self.is_running:
+                self.notify(warning, severity="warning", markup=False)
+        self._told = len(self.reading.warnings)
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, with the colours of text moved to where every letter reads
@@ -315,16 +343,11 @@ class BriefingApp(App[None]):
         return not (action in ("help", "quit") and isinstance(self.focused, Input))
 
     def remember_state(self) -> None:
-        """Save where the reader is, for the next start on the same file."""
-        if self.state_path is None or self.source is None:
+        """Save what was read and where the reader is, for the next start on the same file."""
+        if self.state_path is None or self.source_key is None:
             return
-        reader = self.reader
-        state = State(
-            data=str(real_path(self.source)),  # a loop of links in its place too
-            briefing=reader.briefing.id,
-            open_sections=[view.section.id for view in reader.sections if view.expanded],
-        )
-        self.exit_warning = save_state(self.state_path, state)
+        self.leave(self.reader.briefing.id, self.reader.place())
+        self.exit_warning = self.reading.save()
 
     # --- settings -------------------------------------------------------------------------
 
@@ -451,9 +474,10 @@ def make_app(
     ``briefing_id`` (default: where the reader was last
     time on this file, else the newest briefing).
 
-    ``settings_path`` and ``state_path`` are where the theme and the reading state are kept
-    (``None``: nothing is kept, as in tests); ``source`` is the data file, watched for changes
-    and reloaded with ``loader``.
+    ``settings_path`` and ``state_path`` are where the theme and what was read are kept (the
+    settings file and ``reading.json``: :func:`briefing.reading.default_reading_path`; ``None``:
+    nothing is kept, as in tests); ``source`` is the data file, watched for changes and
+    reloaded with ``loader``.
     """
     library = briefings if isinstance(briefings, Library) else MemoryLibrary(briefings)
     return BriefingApp(

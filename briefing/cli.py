@@ -378,7 +378,8 @@ def _read(args: argparse.Namespace) -> int:
         from briefing import files
         from briefing.app import make_app
         from briefing.index import open_library
-        from briefing.settings import default_settings_path, default_state_path
+        from briefing.reading import default_reading_path
+        from briefing.settings import default_settings_path
 
         # Textual sizes itself from COLUMNS and LINES when they are set, and a stale exported
         # pair would pin the reader to that size through every resize of the real terminal.
@@ -389,7 +390,7 @@ def _read(args: argparse.Namespace) -> int:
             library,
             args.id,
             settings_path=default_settings_path(),
-            state_path=default_state_path(),
+            state_path=default_reading_path(),
             source=path if str(path) != files.STDIN else None,
             loader=lambda: open_library(path, args.max_size),
         )

@@ -1,8 +1,7 @@
-"""What the reader remembers: preferences (the theme, your keys) and where you were (briefing,
-sections).
+"""What the reader keeps of your preferences (the theme, your keys): ``settings.json`` in the
+user's config folder. (What you read, and where you were, is :mod:`briefing.reading`.)
 
-Each is a small JSON file: settings in the user's config folder, reading state in the state
-folder. Saving is atomic (a temporary file in the same folder, then a rename), so a crash never
+Saving is atomic (a temporary file in the same folder, then a rename), so a crash never
 leaves half a file. A missing file means defaults; a corrupt or unreadable one (a FIFO or a
 device in its place included: never waited for) is ignored with a warning, and so is a folder
 that cannot be written: none of this is ever worth a crash.
@@ -21,11 +20,9 @@ from typing import Any
 from briefing.files import read_regular, user_folder
 
 SETTINGS_FILE = "settings.json"
-STATE_FILE = "state.json"
 
 MAX_SAVED_BYTES = 1024**2
-"""The largest settings or state file read: both are a few hundred bytes when this program
-writes them."""
+"""The largest settings file read: a few hundred bytes when this program writes it."""
 
 
 @dataclass(frozen=True)
@@ -39,26 +36,9 @@ class Settings:
     :func:`briefing.keys.keys_in_force` checks them; saving the theme keeps them as they are."""
 
 
-@dataclass(frozen=True)
-class State:
-    """Where the reader was when it closed, for the data file it was reading."""
-
-    data: str | None = None
-    """The data file (absolute path) this state belongs to."""
-    briefing: str | None = None
-    """The id of the briefing that was open."""
-    open_sections: list[str] = field(default_factory=list)
-    """The ids of that briefing's open sections."""
-
-
 def default_settings_path() -> Path:
     """``settings.json`` in the user's config folder (``$XDG_CONFIG_HOME/briefing`` on Linux)."""
     return user_folder("config") / SETTINGS_FILE
-
-
-def default_state_path() -> Path:
-    """``state.json`` in the user's state folder (``$XDG_STATE_HOME/briefing`` on Linux)."""
-    return user_folder("state") / STATE_FILE
 
 
 def load_settings(path: Path) -> tuple[Settings, list[str]]:
@@ -80,33 +60,9 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
     return Settings(theme=theme, keys=keys), warnings
 
 
-def load_state(path: Path) -> tuple[State, str | None]:
-    """The saved reading state and, when the file could not be used, a warning saying why."""
-    data, warning = _load_object(path, "reading state")
-    state = State(
-        data=data.get("data"),
-        briefing=data.get("briefing"),
-        open_sections=data.get("open_sections", []),
-    )
-    texts_ok = all(
-        value is None or isinstance(value, str) for value in (state.data, state.briefing)
-    )
-    sections_ok = isinstance(state.open_sections, list) and all(
-        isinstance(item, str) for item in state.open_sections
-    )
-    if not (texts_ok and sections_ok):
-        return State(), f"Ignoring saved reading state: {path} is not valid"
-    return state, warning
-
-
 def save_settings(path: Path, settings: Settings) -> str | None:
     """Write the settings atomically; a warning instead of an error when that fails."""
     return _save_object(path, asdict(settings), "settings")
-
-
-def save_state(path: Path, state: State) -> str | None:
-    """Write the reading state atomically; a warning instead of an error when that fails."""
-    return _save_object(path, asdict(state), "reading state")
 
 
 def _load_object(path: Path, what: str) -> tuple[dict[str, Any], str | None]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from briefing.app import BriefingApp
+from briefing.reading import Reading, source_key
 from briefing.screens.reader import ReaderScreen
 from briefing.widgets.section import SectionView
 
@@ -70,3 +72,14 @@ async def palette_search(pilot: Pilot[None], text: str) -> str | None:
 def screen_text(app: BriefingApp) -> str:
     """What the terminal shows now, as lines of text."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def saved_place(reading_file: Path, source: Path) -> tuple[str | None, tuple[str, ...]]:
+    """What ``reading.json`` says of a data file: the briefing open last in it, and the
+    sections open in that briefing."""
+    assert reading_file.is_file(), f"{reading_file} was not saved"
+    reading, warnings = Reading.load(reading_file)
+    assert warnings == []
+    key = source_key(source)
+    last = reading.last(key)
+    return last, reading.place_of(key, last).open_sections if last else ()

@@ -1,5 +1,5 @@
 """Files that are not regular files (a FIFO, a device, a socket, a loop of symbolic links) as
-the data file, as settings.json or state.json, and in place of the data file while the reader
+the data file, as settings.json or reading.json, and in place of the data file while the reader
 runs: refused at once with one line naming the file, never waited for, never read without end.
 
 A test that finds a FIFO opened blocking would hang: what reads in this process reads in a
@@ -9,7 +9,6 @@ thread of its own (:func:`promptly`), and each FIFO is unblocked when its test e
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -35,9 +34,10 @@ from briefing.files import (
     real_path,
 )
 from briefing.index import index_path
-from briefing.settings import load_settings, load_state
+from briefing.reading import Reading
+from briefing.settings import load_settings
 from tests.conftest import BUNDLED, minimal, multi_document, notifications, run_cli, write_json
-from tests.helpers import opened, reader, wait_until
+from tests.helpers import opened, reader, saved_place, wait_until
 from tests.test_reader_tools import SIZE, reloading_app
 from tests.test_terminal import Terminal, terminal
 
@@ -220,7 +220,7 @@ def test_the_index_and_the_served_command_name_a_loop_without_an_error(tmp_path:
 # --- settings and state -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("load", [load_settings, load_state])
+@pytest.mark.parametrize("load", [load_settings, Reading.load])
 def test_a_fifo_or_a_device_as_a_saved_file_is_ignored_with_a_warning(
     tmp_path: Path, load: Callable[[Path], tuple[object, object]]
 ) -> None:
@@ -234,7 +234,11 @@ def test_a_fifo_or_a_device_as_a_saved_file_is_ignored_with_a_warning(
 
 @pytest.mark.parametrize(
     ("folder", "name"),
-    [(".config/briefing", "settings.json"), (".local/state/briefing", "state.json")],
+    [
+        (".config/briefing", "settings.json"),
+        (".local/state/briefing", "reading.json"),
+        (".local/state/briefing", "state.json"),  # the old reading state, taken over
+    ],
 )
 def test_a_fifo_as_settings_or_state_the_reader_starts_with_a_warning(
     terminal: Callable[..., Terminal], user_home: Path, folder: str, name: str
@@ -275,7 +279,7 @@ async def test_the_data_file_becomes_a_fifo_reload_reports_it_and_quit_works(
 
 async def test_the_data_file_becomes_a_loop_of_links_quit_saves_the_state(tmp_path: Path) -> None:
     path = write_json(tmp_path / "multi.json", multi_document())
-    state = tmp_path / "state" / "state.json"
+    state = tmp_path / "state" / "reading.json"
     app = reloading_app(path, state_path=state)
     messages = notifications(app)
     async with app.run_test(size=SIZE) as pilot:
@@ -287,12 +291,7 @@ async def test_the_data_file_becomes_a_loop_of_links_quit_saves_the_state(tmp_pa
         await pilot.pause()
         assert not app.is_running
     assert app.return_code == 0 and app.exit_warning is None
-    saved = json.loads(state.read_text())
-    assert saved == {
-        "data": str(tmp_path.resolve() / "multi.json"),
-        "briefing": "older",
-        "open_sections": ["two"],
-    }
+    assert saved_place(state, tmp_path.resolve() / "multi.json") == ("older", ("two",))
     path.unlink()
     write_json(path, multi_document())  # the file is back: so is the place in it
     again = reloading_app(path, state_path=state)
@@ -318,8 +317,8 @@ def test_the_real_reader_quits_at_once_after_its_file_is_swapped(
         term.keys("q")
         term.wait_for_text("EXITED=0")  # the process has ended: no reload is left waiting
     term.assert_restored()
-    saved = json.loads((user_home / ".local/state/briefing/state.json").read_text())
-    assert (saved["data"], saved["briefing"]) == (str(tmp_path.resolve() / "b.json"), "first")
+    saved = saved_place(user_home / ".local/state/briefing/reading.json", tmp_path / "b.json")
+    assert saved[0] == "first"
 
 
 async def test_a_reload_that_fails_unforeseen_keeps_the_reader_and_says_why(

@@ -173,7 +173,7 @@ def test_a_stopped_reader_ended_by_the_shell_saves_its_state_and_ends(
     screen = sh.term.wait_for_text("Exit 143", "\nONCE")
     assert screen.count("echo ONCE") == 1  # the shell's own terminal modes left alone
     assert_given_back(sh.term)
-    state = (user_home / ".local/state/briefing/state.json").read_text()
+    state = (user_home / ".local/state/briefing/reading.json").read_text()
     assert '"missiles"' in state  # where it was: section 2 open
 
 
@@ -233,7 +233,7 @@ def test_sigquit_ends_the_reader_and_restores_the_terminal(
     term.wait_for_text(f"EXITED={128 + signal.SIGQUIT}")  # as for SIGTERM: 128 + the signal
     term.assert_restored()
     assert not running(reader)
-    assert (user_home / ".local/state/briefing/state.json").exists()  # saved, as on SIGTERM
+    assert (user_home / ".local/state/briefing/reading.json").exists()  # saved, as on SIGTERM
 
 
 # --- the key in the table, the help and `briefing keys` -----------------------------------

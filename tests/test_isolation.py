@@ -10,8 +10,10 @@ from briefing import index
 from briefing.app import make_app
 from briefing.files import user_folder
 from briefing.index import open_library
-from briefing.settings import default_settings_path, default_state_path
+from briefing.reading import default_reading_path
+from briefing.settings import default_settings_path
 from tests.conftest import USER_FOLDERS, RealUserFiles, minimal, run_cli, write_json
+from tests.helpers import saved_place
 
 
 def test_every_user_folder_is_the_tests_own(user_home: Path) -> None:
@@ -31,15 +33,15 @@ async def test_the_reader_keeps_its_state_and_theme_in_the_tests_home(
     app = make_app(  # as the command line makes it: the default places for what it keeps
         open_library(path),
         settings_path=default_settings_path(),
-        state_path=default_state_path(),
+        state_path=default_reading_path(),
         source=path,
     )
     async with app.run_test() as pilot:
         await pilot.press("2")
         app.theme = "nord"
         await pilot.press("q")
-    state = json.loads((user_home / ".local/state/briefing/state.json").read_text())
-    assert state["data"] == str(path.resolve()) and state["open_sections"] == ["two"]
+    saved = saved_place(user_home / ".local/state/briefing/reading.json", path)
+    assert saved == ("first", ("two",))
     settings = json.loads((user_home / ".config/briefing/settings.json").read_text())
     assert settings["theme"] == "nord"
     assert list((user_home / ".cache/briefing").glob("index-*.sqlite3"))  # open_library's

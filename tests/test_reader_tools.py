@@ -23,7 +23,7 @@ from briefing.widgets.facts import FactsPanel
 from briefing.widgets.highlight import CURRENT_STYLE, MATCH_STYLE
 from briefing.widgets.section import SectionView
 from tests.conftest import BUNDLED, minimal, multi_document, notifications, write_json
-from tests.helpers import counter, opened, reader, wait_until
+from tests.helpers import counter, opened, reader, saved_place, wait_until
 
 SIZE = (100, 40)
 
@@ -268,7 +268,7 @@ async def test_r_reloads_by_hand(tmp_path: Path) -> None:
 
 async def test_state_comes_back_at_the_next_start(tmp_path: Path) -> None:
     path = write_json(tmp_path / "multi.json", multi_document())
-    state = tmp_path / "state" / "state.json"
+    state = tmp_path / "state" / "reading.json"
     app = reloading_app(path, state_path=state)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("left_square_bracket")  # from the newest to the older one
@@ -276,8 +276,7 @@ async def test_state_comes_back_at_the_next_start(tmp_path: Path) -> None:
         await pilot.press("2")
         await pilot.press("q")
         await pilot.pause()
-    saved = json.loads(state.read_text())
-    assert saved["briefing"] == "older" and saved["open_sections"] == ["two"]
+    assert saved_place(state, path) == ("older", ("two",))
     again = reloading_app(path, state_path=state)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -291,7 +290,7 @@ async def test_state_comes_back_at_the_next_start(tmp_path: Path) -> None:
 @pytest.mark.parametrize("content", ["{broken", '{"briefing": 5}', '["x"]'])
 async def test_corrupt_state_is_ignored_with_a_warning(tmp_path: Path, content: str) -> None:
     path = write_json(tmp_path / "multi.json", multi_document())
-    state = tmp_path / "state.json"
+    state = tmp_path / "reading.json"
     state.write_text(content)
     app = reloading_app(path, state_path=state)
     messages = notifications(app)
@@ -305,7 +304,7 @@ async def test_unwritable_state_folder_is_reported_not_fatal(tmp_path: Path) -> 
     path = write_json(tmp_path / "multi.json", multi_document())
     blocker = tmp_path / "file"
     blocker.write_text("")
-    app = reloading_app(path, state_path=blocker / "state.json")
+    app = reloading_app(path, state_path=blocker / "reading.json")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("q")
         await asyncio.sleep(0)

@@ -534,7 +534,7 @@ async def test_a_tab_gone_ends_its_readers_whole_group(start: Callable[..., Serv
         # A browser closing its tab: the reader leaves, remembering where it was.
         await closed.websocket.close()
         await eventually(lambda: not in_groups({first}), "the closed tab's reader stayed")
-        assert (server.home / "state" / "briefing" / "state.json").exists()
+        assert (server.home / "state" / "briefing" / "reading.json").exists()
         # A reader that cannot answer (stopped, as one stuck drawing), its input pipe full, its
         # client gone without a word: the whole group is ended all the same.
         os.killpg(second, signal.SIGSTOP)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import (
+    BUNDLED,
     ROOT,
     USER_FOLDERS,
     RealUserFiles,
@@ -24,6 +25,7 @@ from tests.conftest import (
     minimal,
     write_json,
 )
+from tests.helpers import saved_place
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"
@@ -212,9 +214,8 @@ def test_the_reader_keeps_its_state_in_the_tests_home(
     term.wait_for_text("▾ 2. The missile decision")
     term.keys("q")
     term.wait_for_text("EXITED=0")
-    state = json.loads((user_home / ".local/state/briefing/state.json").read_text())
-    assert state["briefing"] == "russia-us-missiles-warning"
-    assert state["open_sections"] == ["missiles"]
+    saved = saved_place(user_home / ".local/state/briefing/reading.json", BUNDLED)
+    assert saved == ("russia-us-missiles-warning", ("missiles",))
     assert real_user_files.changes() == []
 
 

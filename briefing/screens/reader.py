@@ -17,6 +17,7 @@ from textual.widgets import Input, Static
 
 from briefing import keys
 from briefing.library import Library
+from briefing.reading import Place, Read
 from briefing.records import Briefing, KeyFact, Quote, Section, date_line
 from briefing.search import (
     BodyKey,
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from textual.events import Resize
     from textual.geometry import Size
     from textual.timer import Timer
+
+    from briefing.app import BriefingApp
 
 NARROW = 100
 """Below this many columns the facts panel leaves the side and opens over the sections."""
@@ -167,13 +170,23 @@ class ReaderScreen(Screen[None]):
     for the second digit."""
 
     def __init__(
-        self, library: Library, briefing: Briefing, open_sections: Iterable[str] = ()
+        self,
+        library: Library,
+        briefing: Briefing,
+        open_sections: Iterable[str] = (),
+        scroll: int = 0,
+        previous: Read | None = None,
     ) -> None:
-        """``open_sections``: the ids of the sections to show open at first (those open when
-        the reader last closed)."""
+        """``open_sections`` and ``scroll``: the ids of the sections to show open at first and
+        the lines scrolled down (where the reader was in this briefing when it last left it);
+        ``previous``: how it was read before (see :attr:`previous`)."""
         super().__init__()
         self.library = library
         self.briefing = briefing
+        self.previous = previous
+        """How the briefing on screen was last read before this visit (``None``: never, or
+        nothing is remembered): set each time another briefing is shown."""
+        self._scroll_at_start = scroll
         self._last_section: str | None = None
         self._first_digit: int | None = None
         """A digit typed less than :attr:`DIGIT_SECONDS` ago that may start a section number."""
@@ -255,6 +268,25 @@ class ReaderScreen(Screen[None]):
         self._fill_text()
         self._focus_section(0, scroll=False)
         self.call_after_refresh(self._prepare_sections, 0)
+        if self._scroll_at_start:
+            self._scroll_after_layout(self._scroll_at_start)
+
+    def _scroll_after_layout(self, lines: int) -> None:
+        """Scroll the main column down ``lines`` once the sections shown open are laid out."""
+        main = self.query_one("#main", VerticalScroll)
+        self.call_after_refresh(main.scroll_to, y=lines, animate=False)
+
+    def place(self) -> Place:
+        """Where the reader is in the briefing on screen: its open sections, its scroll."""
+        main = self.query_one("#main", VerticalScroll)
+        opened = tuple(view.section.id for view in self.sections if view.expanded)
+        return Place(opened, round(main.scroll_y))
+
+    def _visits(self) -> BriefingApp | None:
+        """The app that remembers what is read (``None`` in an app of another kind)."""
+        from briefing.app import BriefingApp  # the app imports this module
+
+        return self.app if isinstance(self.app, BriefingApp) else None
 
     def _prepare_sections(self, index: int) -> None:
         """While idle, wrap the sections' bodies one at a time, so that opening them (``e``
@@ -696,11 +728,20 @@ class ReaderScreen(Screen[None]):
             await self._show_briefing(briefing)
 
     async def _show_briefing(self, briefing: Briefing) -> None:
+        """Show another briefing where the reader was in it last (its open sections, its
+        scroll), keeping where it was in the one it leaves, and marking the new one read."""
+        visits = self._visits()
+        place = Place()
+        if visits is not None:
+            visits.leave(self.briefing.id, self.place())
+            self.previous, place = visits.visit(briefing)
         self.briefing = briefing
         self._last_section = None
         self._leave_search()
-        await self._replace(briefing)
+        await self._replace(briefing, frozenset(place.open_sections))
         self._focus_section(0, scroll=False)
+        if place.scroll:
+            self._scroll_after_layout(place.scroll)
 
     async def show_document(self, library: Library) -> None:
         """Show a reloaded file, keeping the briefing, its open sections, the focused section,
@@ -719,7 +760,13 @@ class ReaderScreen(Screen[None]):
         self.library = library
         kept = library.briefing(self.briefing.id)
         self.matches.clear()
-        await self._replace(kept or library.newest(), open_ids if kept is not None else set())
+        shown = kept or library.newest()
+        visits = self._visits()
+        if visits is not None:  # the new version on screen is the one read (the place stays)
+            previous, _ = visits.visit(shown)
+            if kept is None:
+                self.previous = previous
+        await self._replace(shown, open_ids if kept is not None else set())
         self._last_section = focused if kept is not None else None
         self._focus_section(self._section_index(self._last_section))
         if kept is not None:
