@@ -21,6 +21,7 @@ DATA_LAYER = [
     "briefing.index",
     "briefing.settings",
     "briefing.reading",
+    "briefing.changes",
 ]
 PLAIN_OUTPUT = [
     "briefing.listing", "briefing.cells", "briefing.summary", "briefing.search", "briefing.keys"
