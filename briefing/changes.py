@@ -392,7 +392,7 @@ Pair = tuple[int | None, int | None]
 
 def _by_identity(old: Sequence[Hashable], new: Sequence[Hashable]) -> list[Pair]:
     """Items matched by identity (the n-th of a repeated identity with the n-th), in the new
-    order, each removed one before the next kept one that followed it in the old order."""
+    order, each removed one right after the kept one it followed in the old order (or first)."""
     waiting: dict[Hashable, list[int]] = {}
     for n, identity in enumerate(old):
         waiting.setdefault(identity, []).append(n)
@@ -401,40 +401,44 @@ def _by_identity(old: Sequence[Hashable], new: Sequence[Hashable]) -> list[Pair]
         olds = waiting.get(identity)
         matched.append((olds.pop(0) if olds else None, j))
     kept = {i for i, _ in matched if i is not None}
-    gone = [n for n in range(len(old)) if n not in kept]
-    pairs: list[Pair] = []
+    after: dict[int, list[Pair]] = {}  # the removed, by the kept one before them (or -1)
+    anchor = -1
+    for n in range(len(old)):
+        if n in kept:
+            anchor = n
+        else:
+            after.setdefault(anchor, []).append((n, None))
+    pairs: list[Pair] = after.get(-1, [])
     for pair in matched:
-        while pair[0] is not None and gone and gone[0] < pair[0]:
-            pairs.append((gone.pop(0), None))
         pairs.append(pair)
-    pairs += [(n, None) for n in gone]
+        if pair[0] is not None:
+            pairs += after.get(pair[0], [])
     return pairs
 
 
 def _align(
     old: Sequence[T], new: Sequence[T], key: Callable[[T], Hashable], text: Callable[[T], str]
 ) -> list[Pair]:
-    """Two sequences aligned, in order: items of the same key paired, and in a run replaced,
-    the old and new items most alike (:func:`_pair_alike`). The common start and end are set
-    aside first, so that one item inserted, deleted or edited anywhere (next to a copy of
-    itself too) is exactly one unpaired or one paired item."""
-    old_keys, new_keys = [key(item) for item in old], [key(item) for item in new]
+    """Two sequences aligned, in order: equal items paired, and in a run replaced, the old and
+    new items of the same key, else the most alike (:func:`_pair_alike`). The common start and
+    end are set aside first, so that one item inserted, deleted or edited anywhere (next to a
+    copy of itself too) is exactly one unpaired or one paired item."""
     start = 0
-    while start < min(len(old), len(new)) and old_keys[start] == new_keys[start]:
+    while start < min(len(old), len(new)) and old[start] == new[start]:
         start += 1
     end = 0
-    while end < min(len(old), len(new)) - start and old_keys[-1 - end] == new_keys[-1 - end]:
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
         end += 1
     pairs: list[Pair] = [(n, n) for n in range(start)]
     matcher = SequenceMatcher(
-        None, old_keys[start : len(old) - end], new_keys[start : len(new) - end], autojunk=False
+        None, old[start : len(old) - end], new[start : len(new) - end], autojunk=False
     )
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         olds, news = range(start + a1, start + a2), range(start + b1, start + b2)
         if tag == "equal":
             pairs += zip(olds, news, strict=True)
         elif tag == "replace":
-            pairs += _pair_alike(old, new, olds, news, text)
+            pairs += _pair_alike(old, new, olds, news, key=key, text=text)
         else:
             pairs += [(i, None) for i in olds] + [(None, j) for j in news]
     pairs += [(len(old) - end + n, len(new) - end + n) for n in range(end)]
@@ -445,27 +449,38 @@ ALIKE = 0.5
 """How alike (:func:`similarity`) an old and a new item of a replaced run must be to count as
 one item edited rather than one removed and another added."""
 
+SAME_KEY = 2.0
+"""How alike two items of the same key are: more than any two texts can be."""
+
 
 def _pair_alike(
     old: Sequence[T],
     new: Sequence[T],
     olds: range,
     news: range,
+    *,
+    key: Callable[[T], Hashable],
     text: Callable[[T], str],
 ) -> list[Pair]:
     """A run of old items replaced by new ones, paired in order so that the pairs are as alike
-    as can be (their total :func:`similarity`, each at least :data:`ALIKE`); one old item
-    replaced by one new one is always a pair. Unpaired items are removed or added."""
+    as can be: their total likeness, an item's of the same key (an edit of its other fields)
+    counted as :data:`SAME_KEY`, others' their :func:`similarity` if at least :data:`ALIKE`.
+    One old item replaced by one new one is always a pair. Unpaired items are removed or
+    added."""
     if len(olds) == 1 and len(news) == 1:
         return [(olds[0], news[0])]
     old_texts, new_texts = [text(old[i]) for i in olds], [text(new[j]) for j in news]
+    old_keys, new_keys = [key(old[i]) for i in olds], [key(new[j]) for j in news]
     m, n = len(olds), len(news)
     # best[a][b]: the most total likeness of pairs among the first a old and first b new items.
     best = [[0.0] * (n + 1) for _ in range(m + 1)]
     alike = [[0.0] * n for _ in range(m)]
     for a in range(m):
         for b in range(n):
-            alike[a][b] = likeness = similarity(old_texts[a], new_texts[b])
+            alike[a][b] = likeness = (
+                SAME_KEY if old_keys[a] == new_keys[b]
+                else similarity(old_texts[a], new_texts[b])
+            )  # fmt: skip
             paired = best[a][b] + likeness if likeness >= ALIKE else 0.0
             best[a + 1][b + 1] = max(best[a][b + 1], best[a + 1][b], paired)
     pairs: list[Pair] = []
