@@ -449,6 +449,10 @@ ALIKE = 0.5
 """How alike (:func:`similarity`) an old and a new item of a replaced run must be to count as
 one item edited rather than one removed and another added."""
 
+BAND = 8
+"""How far apart (in items, along a long replaced run) an old and a new item may be to be
+compared at all."""
+
 SAME_KEY = 2.0
 """How alike two items of the same key are: more than any two texts can be."""
 
@@ -466,21 +470,26 @@ def _pair_alike(
     as can be: their total likeness, an item's of the same key (an edit of its other fields)
     counted as :data:`SAME_KEY`, others' their :func:`similarity` if at least :data:`ALIKE`.
     One old item replaced by one new one is always a pair. Unpaired items are removed or
-    added."""
+    added. In a long run, only items near the same place in it (within :data:`BAND`) are
+    compared, so that the cost grows with its length, not its square."""
     if len(olds) == 1 and len(news) == 1:
         return [(olds[0], news[0])]
     old_texts, new_texts = [text(old[i]) for i in olds], [text(new[j]) for j in news]
     old_keys, new_keys = [key(old[i]) for i in olds], [key(new[j]) for j in news]
     m, n = len(olds), len(news)
+    wide = m * n > BAND * BAND * 4
     # best[a][b]: the most total likeness of pairs among the first a old and first b new items.
     best = [[0.0] * (n + 1) for _ in range(m + 1)]
     alike = [[0.0] * n for _ in range(m)]
     for a in range(m):
         for b in range(n):
-            alike[a][b] = likeness = (
-                SAME_KEY if old_keys[a] == new_keys[b]
-                else similarity(old_texts[a], new_texts[b])
-            )  # fmt: skip
+            if old_keys[a] == new_keys[b]:
+                likeness = SAME_KEY
+            elif wide and abs(a * n - b * m) > BAND * max(m, n):
+                likeness = 0.0  # too far apart in a long run to be worth comparing
+            else:
+                likeness = similarity(old_texts[a], new_texts[b])
+            alike[a][b] = likeness
             paired = best[a][b] + likeness if likeness >= ALIKE else 0.0
             best[a + 1][b + 1] = max(best[a][b + 1], best[a + 1][b], paired)
     pairs: list[Pair] = []

@@ -227,6 +227,14 @@ def test_paragraphs_replaced_are_paired_by_likeness() -> None:
     ]  # fmt: skip
 
 
+def test_every_paragraph_of_a_long_section_reworded_is_each_one_change() -> None:
+    old = section_of(*(f"Paragraph {n} of a long section, as it ran first." for n in range(60)))
+    new = section_of(*(text.replace("first", "then") for text in old.sections[0].paragraphs))
+    changes = compare(old, new)
+    assert [(c.change, c.index) for c in changes] == [("changed", n) for n in range(60)]
+    assert tally(changes) == "60 paragraphs reworded"
+
+
 def section_of(*paragraphs: str) -> Briefing:
     return Briefing(
         id="story", title="Story", published=BRIEFING.published, bottom_line="Line.",
