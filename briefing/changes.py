@@ -72,9 +72,10 @@ class Change(NamedTuple):
 def compare(old: Briefing, new: Briefing) -> list[Change]:
     """Every change from ``old`` to ``new``: the corrections first, then in the reading order of
     the new briefing: the title, the bottom line, the standfirst, the sections in the new order
-    (each: the section added or removed, or its title, summary and paragraphs; a removed one
-    where it stood), the key facts, the timeline, the quotes, what to watch and the sources.
-    Removed items come where they stood, before the next item that stayed.
+    (each: the section added or removed, or its title, summary and paragraphs), the key facts,
+    the timeline, the quotes, what to watch and the sources. A removed item comes where it
+    stood: in a list, between its neighbours; a section or a fact, right after the one it
+    followed in the old version.
 
     ``compare(b, b)`` is empty for every briefing. Not compared: ``updated``, ``published``,
     ``tags``, ``date_note`` (see the module's documentation)."""
@@ -135,17 +136,17 @@ def _facts(old: Briefing, new: Briefing) -> Iterator[Change]:
     for i, j in pairs:
         was = None if i is None else old_facts[i]
         now = None if j is None else new_facts[j]
-        fields = _differing(was, now, _FACT) if was and now else ()
-        if was and now and not fields:
+        fields = () if was is None or now is None else _differing(was, now, _FACT)
+        if was is not None and now is not None and not fields:
             continue
         shown = "note" in fields
-        fact = now or was
+        fact = was if now is None else now
         assert fact is not None
         yield Change(
             "fact",
             "removed" if now is None else "added" if was is None else "changed",
-            was and _fact_text(old, was, shown),
-            now and _fact_text(new, now, shown),
+            None if was is None else _fact_text(old, was, shown),
+            None if now is None else _fact_text(new, now, shown),
             fact.section,
             i if now is None else j,
             fact.label,
@@ -329,7 +330,7 @@ _WORDS: dict[tuple[Kind, How], tuple[str, str]] = {
 """The words of :func:`tally` for each kind and change (one, several), in its order: the
 corrections first, then the briefing's whole (title, bottom line, standfirst), the key facts
 (what a reader comes back for), the sections and their paragraphs, and the rest in reading
-order; of each kind, what changed before what is new before what went."""
+order; of each kind, what changed, what is new, what went (but a new correction first)."""
 
 
 def tally(changes: Sequence[Change]) -> str:
