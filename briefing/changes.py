@@ -347,6 +347,16 @@ def tally(changes: Sequence[Change]) -> str:
     )
 
 
+HOW_SAID: dict[How, str] = {"added": "new", "removed": "removed", "changed": "changed"}
+"""How a change is named after its place (:func:`said`)."""
+
+
+def said(change: Change, briefing: Briefing) -> str:
+    """Where a change is and what it is, in words: ``Key fact "Troops" — changed``, as the
+    command lists it and the reader's ``u`` says it (``briefing``: the new version)."""
+    return f"{place(change, briefing)} \u2014 {HOW_SAID[change.change]}"
+
+
 def place(change: Change, briefing: Briefing) -> str:
     """Where a change is, in words: ``Section 2 "Missiles", paragraph 3``, ``Key fact "Troops in
     Kursk"``, ``Timeline, 18 November 2024``, ``Bottom line``... Section numbers and titles are

@@ -193,6 +193,26 @@ def _search_arguments(search: argparse.ArgumentParser) -> None:
     _add_color_option(search, "styles, the matched words in bold reverse video")
 
 
+def _changes_arguments(changes: argparse.ArgumentParser) -> None:
+    changes.add_argument("id", nargs="?", metavar="ID", help="the briefing (default: the newest)")
+    changes.add_argument("--all", action="store_true", help="every briefing in the file")
+    changes.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="output format (default: text)",
+    )
+    changes.add_argument(
+        "--mark-read",
+        action="store_true",
+        help="then count these briefings as read, as the reader does once it has shown them",
+    )
+    changes.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing: only the exit code tells"
+    )
+    _add_layout_options(changes)
+
+
 def _serve_arguments(served: argparse.ArgumentParser) -> None:
     served.add_argument("id", nargs="?", metavar="ID", help="the briefing to open first")
     served.add_argument(
@@ -443,6 +463,37 @@ def _search(args: argparse.Namespace) -> int:
 
 
 @collector.short
+def _changes(args: argparse.Namespace) -> int:
+    """What changed in each briefing since it was last read: exit 0 when something is new or
+    changed, 1 when nothing is (as grep does for a match)."""
+    from briefing import files
+    from briefing.changelog import news_of, render
+    from briefing.reading import Reading, default_reading_path, source_key
+
+    path, library = _load(args)
+    if str(path) == files.STDIN:
+        raise UsageError(
+            "changes: standard input has no history (give the file with --data): nothing is "
+            "remembered of what was read from it"
+        )
+    chosen = list(library.briefings()) if args.all else [_pick(library, args.id, path)]
+    reading, warnings = Reading.load(default_reading_path())
+    source = source_key(path)
+    news = [news_of(reading, source, briefing) for briefing in chosen]
+    if not args.quiet:
+        width = args.width or _auto_width()
+        _write(render(news, args.format, width, args.format == "text" and _styled(args.color)))
+    if args.mark_read:
+        for briefing in chosen:
+            reading.mark(source, briefing)
+        warning = reading.save()
+        warnings += [warning] if warning else []
+    for warning in dict.fromkeys(warnings + reading.warnings):
+        print(f"briefing: {visible(warning)}", file=sys.stderr)
+    return EXIT_OK if any(item.is_news for item in news) else EXIT_ERROR
+
+
+@collector.short
 def _serve(args: argparse.Namespace) -> int:
     """Serve the reader with textual-serve; a clear message when the extra is missing."""
     from briefing import serve
@@ -480,10 +531,32 @@ def _list(args: argparse.Namespace) -> int:
     width = _terminal_width() if sys.stdout.isatty() else None
     path, library = _load(args)
     if args.sections is None:
-        _write(briefing_table(library.entries, width))
+        _write(briefing_table(library.entries, _marks(library, path), width))
     else:
         _write(section_table(_pick(library, args.sections or None, path), width))
     return EXIT_OK
+
+
+def _marks(library: Library, path: Path) -> dict[str, str]:
+    """Each briefing's mark in ``list``: new, updated, or nothing when read as it is. Only the
+    briefings once read are looked at (a warning when what was read cannot be used)."""
+    from briefing import files
+    from briefing.changelog import STATE_MARKS, state_of
+    from briefing.reading import Reading, default_reading_path, source_key
+
+    ids = library.ids()
+    if str(path) == files.STDIN:
+        return dict.fromkeys(ids, "")  # nothing is remembered of standard input
+    reading, warnings = Reading.load(default_reading_path())
+    source = source_key(path)
+    marks = dict.fromkeys(ids, STATE_MARKS["new"])
+    for ident in ids:
+        briefing = library.briefing(ident) if reading.read(source, ident) else None
+        if briefing is not None:
+            marks[ident] = STATE_MARKS[state_of(reading, source, briefing)]
+    for warning in warnings:
+        print(f"briefing: {visible(warning)}", file=sys.stderr)
+    return marks
 
 
 @collector.short
@@ -525,6 +598,11 @@ _COMMAND_TABLE: dict[str, tuple[Handler, str, Callable[[argparse.ArgumentParser]
         _search,
         "find words in every briefing (exit 1 when none match)",
         _search_arguments,
+    ),
+    "changes": (
+        _changes,
+        "what changed in a briefing since you last looked (exit 1 when nothing did)",
+        _changes_arguments,
     ),
     "serve": (
         _serve,

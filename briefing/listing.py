@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from briefing.cells import cell_width, cut_long_words, pad, truncate
@@ -12,15 +12,20 @@ from briefing.library import Entry
 if TYPE_CHECKING:
     from briefing.records import Briefing
 
-_HEADER = ("ID", "DATE", "TITLE", "SECTIONS")
+_HEADER = ("ID", "DATE", "TITLE", "SECTIONS", "READ")
 _SECTION_HEADER = ("#", "ID", "TITLE")
 _GAP = "  "
 
 
-def briefing_table(entries: Sequence[Entry], width: int | None = None) -> Iterator[str]:
-    """The lines of ``briefing list``; titles are cut to fit ``width`` columns when one is given."""
+def briefing_table(
+    entries: Sequence[Entry], marks: Mapping[str, str], width: int | None = None
+) -> Iterator[str]:
+    """The lines of ``briefing list``: each briefing's id, date, title, number of sections and
+    its mark (``new``, ``updated`` or nothing: ``marks`` by id); titles are cut to fit ``width``
+    columns when one is given."""
     rows = [
-        (e.id, e.published.isoformat(), cut_long_words(e.title), str(e.sections)) for e in entries
+        (e.id, e.published.isoformat(), cut_long_words(e.title), str(e.sections), marks[e.id])
+        for e in entries
     ]
     return _table(_HEADER, rows, width, title=2, numbers=3)
 

@@ -24,7 +24,8 @@ DATA_LAYER = [
     "briefing.changes",
 ]
 PLAIN_OUTPUT = [
-    "briefing.listing", "briefing.cells", "briefing.summary", "briefing.search", "briefing.keys"
+    "briefing.listing", "briefing.cells", "briefing.summary", "briefing.search", "briefing.keys",
+    "briefing.changelog",
 ]  # fmt: skip
 TUI_LAYER = {"briefing.app", "briefing.commands", "briefing.serve", "briefing.screens",
              "briefing.widgets"}  # fmt: skip

@@ -176,9 +176,9 @@ def test_list_rows() -> None:
     assert result.returncode == 0
     header, row, *rest = result.stdout.splitlines()
     assert rest == []
-    assert header.split() == ["ID", "DATE", "TITLE", "SECTIONS"]
+    assert header.split() == ["ID", "DATE", "TITLE", "SECTIONS", "READ"]
     assert row.startswith("russia-us-missiles-warning  2024-11-19  Biden clears")
-    assert row.endswith(" 4")
+    assert row.endswith(" 4  new")  # never read (tests/test_changes_cli.py: the other marks)
 
 
 def test_list_aligns_wide_titles(tmp_path: Path) -> None:
@@ -189,7 +189,8 @@ def test_list_aligns_wide_titles(tmp_path: Path) -> None:
     result = run_cli("--data", str(write_json(tmp_path / "w.json", data)), "list")
     from briefing.cells import cell_width
 
-    widths = {cell_width(line) for line in result.stdout.splitlines()}
+    # Every row's cells end where the header's do, the wide title counted as two columns each.
+    widths = {cell_width(line.rsplit("  ", 1)[0]) for line in result.stdout.splitlines()}
     assert len(widths) == 1, result.stdout
 
 
@@ -323,7 +324,7 @@ def test_schema_and_loader_agree_on_rejections(breakage: object) -> None:
 @pytest.mark.parametrize(
     ("command", "first_line"),
     [
-        ("list", "ID DATE TITLE SECTIONS"),
+        ("list", "ID DATE TITLE SECTIONS READ"),
         ("summary --all", "First briefing"),
         ("summary --all --full", "First briefing"),
         ("", "First briefing"),
