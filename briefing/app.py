@@ -14,9 +14,9 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
@@ -29,8 +29,12 @@ from briefing import collector, keys
 from briefing.errors import BriefingError
 from briefing.files import NO_SUCH_FILE, signature
 from briefing.library import Library, MemoryLibrary
+from briefing.marks import Marks
 from briefing.reading import Place, Read, Reading, source_key
 from briefing.records import Briefing, Document
+
+if TYPE_CHECKING:
+    from briefing.changes import Change
 from briefing.screens.reader import ReaderScreen
 from briefing.settings import Settings, load_settings, save_settings
 from briefing.widgets.bindings import bindings
@@ -93,12 +97,26 @@ class BriefingApp(App[None]):
         self.source_key = source_key(source) if source is not None else None
         """How :attr:`reading` names the data source (``None``: standard input, or a document
         in memory: nothing is remembered)."""
-        self._baselines: dict[str, Briefing | None] = {}
+        self._baselines: dict[str, tuple[Read | None, Briefing | None]] = {}
+        """Each briefing shown in this run: how it was read before and the version then read
+        (``None``: never read, or that version is lost)."""
+        self._first_shown: dict[str, Briefing] = {}
+        """The version of each briefing first shown in this run."""
+        self._marks: dict[str, str] | None = None
+        """Each briefing's mark in the picker (``new``, ``updated``), worked out when first
+        asked for."""
         remembered = self.reading.last(self.source_key) if self.source_key else None
         wanted = briefing_id or remembered
         first = (library.briefing(wanted) if wanted else None) or library.newest()
         previous, place = self.visit(first)
-        self.reader = ReaderScreen(library, first, place.open_sections, place.scroll, previous)
+        self.reader = ReaderScreen(
+            library,
+            first,
+            place.open_sections,
+            scroll=place.scroll,
+            previous=previous,
+            news=self.news,
+        )
         self._signature = signature(source) if source else None
         self._reload_failed = False
         self._frozen = False
@@ -170,10 +188,14 @@ class BriefingApp(App[None]):
             return None, Place()
         previous = self.reading.read(self.source_key, briefing.id)
         if briefing.id not in self._baselines:
-            self._baselines[briefing.id] = self.reading.version(previous) if previous else None
+            version = self.reading.version(previous) if previous else None
+            self._baselines[briefing.id] = (previous, version)
+            self._first_shown[briefing.id] = briefing
             self._tell_reading_warnings()
         place = self.reading.place_of(self.source_key, briefing.id)
         self.reading.mark(self.source_key, briefing)
+        if self._marks is not None:
+            self._marks[briefing.id] = ""  # read now
         return previous, place
 
     def leave(self, briefing_id: str, place: Place) -> None:
@@ -185,7 +207,48 @@ class BriefingApp(App[None]):
         """The version of this briefing read before this run first showed it (``None``: never
         read, its version is lost, or the briefing has not been shown in this run). Later
         visits in the same run give the same one: what changed is measured from there."""
-        return self._baselines.get(briefing_id)
+        return self._baselines.get(briefing_id, (None, None))[1]
+
+    def news(self, briefing: Briefing) -> tuple[Marks, str | None, str]:
+        """What is new in ``briefing``, shown now (after :meth:`visit`), for the reader's marks
+        and strip: what changed since the version read before this run (or, for a briefing
+        new to the reader, since it was first shown in this run: a reload's changes), the
+        strip's headline, and the header's word, ``new`` or ``updated``."""
+        if self.source_key is None or briefing.id not in self._baselines:
+            return Marks(), None, ""
+        from briefing.changes import compare
+        from briefing.reading import digest
+
+        read, old = self._baselines[briefing.id]
+        if read is not None and old is None:
+            # Read before, but that version is lost: all that is known is whether it changed.
+            if read.digest == digest(briefing):
+                return Marks(), None, ""
+            return Marks(), _headline(read, []), "updated"
+        base = old if old is not None else self._first_shown[briefing.id]
+        changes = compare(base, briefing)
+        if not changes:
+            return Marks(), None, "new" if read is None else ""
+        from briefing.marks import marks_of
+
+        return marks_of(base, briefing, changes), _headline(read, changes), "updated"
+
+    def briefing_marks(self) -> dict[str, str]:
+        """Each briefing's mark in the picker: ``new``, ``updated``, or nothing when read as it
+        is (only the briefings once read are looked at)."""
+        if self.source_key is None:
+            return {}
+        if self._marks is None:
+            from briefing.changelog import STATE_MARKS, state_of
+
+            source, reading = self.source_key, self.reading
+            marks = dict.fromkeys(self.library.ids(), STATE_MARKS["new"])
+            for ident in marks:
+                briefing = self.library.briefing(ident) if reading.read(source, ident) else None
+                if briefing is not None:
+                    marks[ident] = STATE_MARKS[state_of(reading, source, briefing)]
+            self._marks = marks
+        return self._marks
 
     def _tell_reading_warnings(self) -> None:
         """Show the problems :attr:`reading` met since last told (a damaged version file)."""
@@ -396,6 +459,7 @@ class BriefingApp(App[None]):
         recovered = self._reload_failed
         self._reload_failed = False
         self.library = library
+        self._marks = None  # worked out again for the new content
         self.reader.show_stale(None)
         await self.reader.show_document(library)
         if recovered:
@@ -424,6 +488,17 @@ class BriefingApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(help_rows(self.screen)))
+
+
+def _headline(read: Read | None, changes: Sequence[Change]) -> str:
+    """The strip's words: ``Updated since you read it on 19 November 2024 at 14:02: 1 fact
+    changed`` (:func:`briefing.changelog.headline`); for a briefing first read in this run,
+    ``Updated since you opened it: ...``."""
+    from briefing.changelog import headline
+
+    if read is None:
+        return headline("updated", None, changes).replace("you read it", "you opened it")
+    return headline("updated", read.read_at, changes)
 
 
 def _terminal() -> int | None:

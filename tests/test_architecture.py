@@ -25,7 +25,7 @@ DATA_LAYER = [
 ]
 PLAIN_OUTPUT = [
     "briefing.listing", "briefing.cells", "briefing.summary", "briefing.search", "briefing.keys",
-    "briefing.changelog",
+    "briefing.changelog", "briefing.marks",
 ]  # fmt: skip
 TUI_LAYER = {"briefing.app", "briefing.commands", "briefing.serve", "briefing.screens",
              "briefing.widgets"}  # fmt: skip

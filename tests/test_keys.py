@@ -194,17 +194,17 @@ async def test_a_rebound_key_works_and_the_default_no_longer_does(
 async def test_footer_help_and_palette_show_the_keys_in_force(
     default: Document, tmp_path: Path
 ) -> None:
-    user = {"reader.search": "ctrl+f", "reader.expand-all": "x", "app.palette": "f2"}
+    user = {"reader.search": "ctrl+f", "reader.expand-all": "z", "app.palette": "f2"}
     app = make_app(default, settings_path=settings_with(tmp_path, keys=user))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         shown = {(key.key_display, key.description) for key in app.screen.query(FooterKey)}
-        assert {("^f", "Search"), ("x", "Expand"), ("f2", "palette")} <= shown
+        assert {("^f", "Search"), ("z", "Expand"), ("f2", "palette")} <= shown
         assert ("/", "Search") not in shown and ("e", "Expand") not in shown
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         rows = dict((description, key) for key, description in app.screen.rows)
-        assert rows["Search"] == "^f" and rows["Expand"] == "x"
+        assert rows["Search"] == "^f" and rows["Expand"] == "z"
         await press(pilot, "escape", "ctrl+p")
         assert isinstance(app.screen, ReaderScreen)
         await press(pilot, "f2")

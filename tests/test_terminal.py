@@ -426,3 +426,36 @@ def test_a_search_key_rebound_in_settings_takes_a_burst(
     term.wait_for(lambda screen: first not in screen, "the search to close")
     term.keys("q")
     term.wait_for_text("EXITED=0")
+
+
+def test_coming_back_to_a_revised_briefing_in_a_real_terminal(
+    terminal: Callable[..., Terminal], tmp_path: Path
+) -> None:
+    """The reader's first visit, the publisher's revision, the second visit's strip, marks and
+    ``u``, and a third visit with nothing left to mark."""
+    data_file = tmp_path / "b.json"
+    data_file.write_text(BUNDLED.read_text())
+    term = terminal("--data", str(data_file), width=120, height=40)
+    term.wait_for_text("1. Moscow's warning", "· new")
+    term.keys("q")
+    term.wait_for_text("EXITED=0")
+    data = json.loads(data_file.read_text())
+    briefing = data["briefings"][0]
+    old_value = briefing["key_facts"][0]["value"]
+    briefing["key_facts"][0]["value"] = "A revised figure"
+    briefing["sections"][2]["paragraphs"].append("A paragraph the publisher added.")
+    data_file.write_text(json.dumps(data, indent=2))
+    term = terminal("--data", str(data_file), width=120, height=40)
+    screen = term.wait_for_text("Updated since you read it on", "1 fact changed, 1 new paragraph")
+    assert "A revised figure" in screen and f"(was: {old_value.split()[0]}" in screen
+    assert "3. North Korean troops in Kursk · 1 change" in screen
+    term.keys("u")
+    screen = term.wait_for_text("+ A paragraph the publisher added.")
+    term.keys("q")
+    term.wait_for_text("EXITED=0")
+    term = terminal("--data", str(data_file), width=120, height=40)
+    screen = term.wait_for_text("1. Moscow's warning")
+    assert "Updated since" not in screen and "(was:" not in screen
+    term.keys("q")
+    term.wait_for_text("EXITED=0")
+    term.assert_restored()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,10 +19,13 @@ from briefing.widgets.bindings import bindings
 from briefing.widgets.highlight import shown
 
 
-def briefing_prompt(entry: Entry, where: str | None = None) -> Content:
-    """``2024-11-19  Title``, and where the filter matched inside it; never parsed as markup."""
+def briefing_prompt(entry: Entry, where: str | None = None, mark: str = "") -> Content:
+    """``2024-11-19  Title``, then ``· new`` or ``· updated`` when the reader has not read it
+    as it is, and where the filter matched inside it; never parsed as markup."""
     date = entry.published.isoformat()
     prompt = shown(f"{date}  {entry.title}").stylize("$text-muted", 0, len(date))
+    if mark:
+        prompt = Content.assemble(prompt, (f"  \u00b7 {mark}", "bold $text-accent"))
     if where:
         prompt = Content.assemble(
             prompt, "\n", shown(f"            found in: {where}").stylize("$text-muted italic")
@@ -88,10 +91,14 @@ class BriefingPicker(ModalScreen[str | None]):
 
     BINDINGS = bindings("picker")
 
-    def __init__(self, library: Library, current_id: str) -> None:
+    def __init__(
+        self, library: Library, current_id: str, marks: Mapping[str, str] | None = None
+    ) -> None:
+        """``marks``: each briefing's ``new`` or ``updated`` (nothing when read as it is)."""
         super().__init__()
         self.library = library
         self.current_id = current_id
+        self.marks = marks or {}
         self.ordered = sorted(library.entries, key=lambda e: e.published, reverse=True)
         self.kept: Sequence[Entry] = []
         """The briefings the filter keeps, with where it matched: the list shows the first
@@ -132,8 +139,13 @@ class BriefingPicker(ModalScreen[str | None]):
         end = max(self.shown + BATCH, at_least + 1)
         batch = self.kept[self.shown : end]
         options = self.query_one("#picker-list", OptionList)
-        where = self.where
-        options.add_options([Option(briefing_prompt(e, where.get(e.id)), id=e.id) for e in batch])
+        where, marks = self.where, self.marks
+        options.add_options(
+            [
+                Option(briefing_prompt(e, where.get(e.id), marks.get(e.id, "")), id=e.id)
+                for e in batch
+            ]
+        )
         self.shown += len(batch)
 
     @on(OptionList.OptionHighlighted)

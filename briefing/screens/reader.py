@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Callable, Iterable, Iterator, Set
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -17,6 +17,7 @@ from textual.widgets import Input, Static
 
 from briefing import keys
 from briefing.library import Library
+from briefing.marks import GUTTER, WATCH, Marks, Stop
 from briefing.reading import Place, Read
 from briefing.records import Briefing, KeyFact, Quote, Section, date_line
 from briefing.search import (
@@ -35,6 +36,7 @@ from briefing.widgets.column import ReadingColumn
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.footer import QuietFooter
 from briefing.widgets.highlight import Marker, marker, moves, plain, same, shown
+from briefing.widgets.news import NewsStrip
 from briefing.widgets.searchbar import SearchBar
 from briefing.widgets.section import SectionView
 
@@ -56,6 +58,16 @@ TINY = 50
 
 FLASH_SECONDS = 1.5
 """How long a section chosen from the facts panel stays highlighted."""
+
+News = Callable[[Briefing], tuple[Marks, str | None, str]]
+"""What is new in a briefing shown, for its reader: the marks, the strip's headline (``None``:
+no strip) and the word for the header (``new``, ``updated`` or nothing)."""
+
+
+def no_news(briefing: Briefing) -> tuple[Marks, str | None, str]:
+    """Nothing is remembered (tests, standard input): nothing to mark."""
+    return Marks(), None, ""
+
 
 TYPING_ACTIONS = frozenset(b.action.split("(")[0] for b in keys.scope("reader") if b.typing)
 """What the screen's keys still do while a text input has focus: the other keys are letters
@@ -174,12 +186,15 @@ class ReaderScreen(Screen[None]):
         library: Library,
         briefing: Briefing,
         open_sections: Iterable[str] = (),
+        *,
         scroll: int = 0,
         previous: Read | None = None,
+        news: News = no_news,
     ) -> None:
         """``open_sections`` and ``scroll``: the ids of the sections to show open at first and
         the lines scrolled down (where the reader was in this briefing when it last left it);
-        ``previous``: how it was read before (see :attr:`previous`)."""
+        ``previous``: how it was read before (see :attr:`previous`); ``news``: what is new in
+        each briefing shown, asked once each time one is shown."""
         super().__init__()
         self.library = library
         self.briefing = briefing
@@ -187,6 +202,15 @@ class ReaderScreen(Screen[None]):
         """How the briefing on screen was last read before this visit (``None``: never, or
         nothing is remembered): set each time another briefing is shown."""
         self._scroll_at_start = scroll
+        self.news = news
+        self.marks = Marks()
+        """What changed in the briefing shown since it was last read."""
+        self._stop: int | None = None
+        """Which of the marks' stops ``u`` went to last."""
+        self._dismissed: set[str] = set()
+        """The briefings whose strip of news was dismissed in this visit."""
+        self._headline: str | None = None
+        self._state_word = ""
         self._last_section: str | None = None
         self._first_digit: int | None = None
         """A digit typed less than :attr:`DIGIT_SECONDS` ago that may start a section number."""
@@ -206,6 +230,7 @@ class ReaderScreen(Screen[None]):
             yield BalancedStatic(id="title")
             yield Static(id="date")
             yield Static(id="stale")  # shown while the file on disk is not what is on screen
+        yield NewsStrip(id="news")
         with Horizontal(id="body"):
             with ReadingColumn(id="main"):
                 yield Static(id="standfirst")
@@ -236,12 +261,53 @@ class ReaderScreen(Screen[None]):
         """Show the briefing's title, date, standfirst, bottom line and what to watch."""
         briefing = self.briefing
         self._show("title", shown(briefing.title))
-        self._show("date", Content(date_line(briefing)))
+        word = f" \u00b7 {self._state_word}" if self._state_word else ""
+        self._show("date", Content(date_line(briefing) + word))
         self._show("standfirst", shown(briefing.standfirst or ""))
         self.query_one("#standfirst").set_class(not briefing.standfirst, "-empty")
         self._show("bottom-line", shown(briefing.bottom_line))
-        self._show("watch", Content("\n").join(shown(f"• {item}") for item in briefing.watch))
+        changed = self.marks.lead.get("bottom_line")
+        bottom_line = self.query_one("#bottom-line")
+        bottom_line.border_title = "Bottom line" + (" \u00b7 changed" if changed else "")
+        items = [
+            shown(f"{GUTTER.get(self.marks.watch.get(i, 'removed'), '•')} {item}")
+            for i, item in enumerate(briefing.watch)
+        ]
+        self._show("watch", Content("\n").join(items))
         self.query_one("#watch").set_class(not briefing.watch, "-empty")
+
+    def _take_news(self) -> None:
+        """Ask what is new in the briefing now shown (this counts it as read), for the marks
+        and the strip."""
+        self.marks, self._headline, self._state_word = self.news(self.briefing)
+        self._stop = None
+
+    def _show_news(self) -> None:
+        """Mark what changed since the briefing was last read: the strip, the sections, the
+        facts (the bottom line and what to watch are marked by :meth:`_fill_text`)."""
+        marks = self.marks
+        for view in self.sections:
+            section_id = view.section.id
+            parts = {k: how for k, how in marks.parts.items() if k.section == section_id}
+            count = marks.sections.get(section_id, 0)
+            view.show_changes(parts, count, section_id in marks.new_sections)
+        strip = self.query_one(NewsStrip)
+        if self._headline is None or self.briefing.id in self._dismissed:
+            strip.say(None)
+        else:
+            strip.say(self._headline, marks.changes, self._news_keys())
+
+    def _news_keys(self) -> str:
+        """The strip's key hints: the keys in force (the user's own, if rebound)."""
+        shown = getattr(self.app, "key_shown", None)
+        if shown is None:
+            return ""
+        hints = []
+        if self.marks.stops:
+            hints.append(f"{shown('reader.next-change')}: next change")
+        hints.append(f"{shown('reader.dismiss-news')}: dismiss")
+        hints.append(f"marked {GUTTER['added']} new, {GUTTER['changed']} changed")
+        return " \u00b7 ".join(hints)
 
     async def _replace(self, briefing: Briefing, open_ids: Set[str] = frozenset()) -> None:
         """Show another briefing in the widgets already there (building widgets is what takes
@@ -249,6 +315,7 @@ class ReaderScreen(Screen[None]):
         The sections in ``open_ids`` show open, the others closed.
         """
         self.briefing = briefing
+        self._take_news()
         self._fill_text()
         views = self.sections
         sections = briefing.sections
@@ -260,12 +327,17 @@ class ReaderScreen(Screen[None]):
         elif len(views) < len(sections):
             main = self.query_one("#main", VerticalScroll)
             await main.mount_all(self._new_views(len(views), open_ids), before="#watch")
-        self.query_one(FactsPanel).set_facts(briefing)
+        self.query_one(FactsPanel).set_facts(briefing, self.marks.facts)
+        self._show_news()
         self.query_one("#main", VerticalScroll).scroll_home(animate=False)
         self.call_after_refresh(self._prepare_sections, 0)
 
     def on_mount(self) -> None:
+        self._take_news()
         self._fill_text()
+        if self.marks:
+            self.query_one(FactsPanel).set_facts(self.briefing, self.marks.facts)
+        self._show_news()
         self._focus_section(0, scroll=False)
         self.call_after_refresh(self._prepare_sections, 0)
         if self._scroll_at_start:
@@ -625,6 +697,9 @@ class ReaderScreen(Screen[None]):
             "clear_search": lambda: self.searching,
             "close_facts": lambda: self.narrow and self.show_facts,
             "finish_search": lambda: self.typing,
+            "next_change": lambda: bool(self.marks.stops),
+            "previous_change": lambda: bool(self.marks.stops),
+            "dismiss_news": lambda: self.query_one(NewsStrip).shown,
         }.get(action)
         return applies() if applies is not None else True
 
@@ -658,8 +733,15 @@ class ReaderScreen(Screen[None]):
     def _reveal(self, hit: Hit) -> None:
         """Scroll to a match: open its section, or show its fact in the panel (for a source's
         name, the first fact that cites the source)."""
-        key = hit.field.key
+        self._go_to(hit.field.key)
+
+    def _go_to(self, key: Stop | SourceKey) -> None:
+        """Scroll to a place (a match's, a change's): open its section, or show its fact in
+        the panel (for a source's name, the first fact that cites it)."""
         main = self.query_one("#main", VerticalScroll)
+        if key == WATCH:
+            self.call_after_refresh(main.scroll_end, animate=False)
+            return
         if isinstance(key, SectionKey | BodyKey):
             view = self.sections[self._section_index(key.section)]
             view.expanded = True
@@ -694,6 +776,40 @@ class ReaderScreen(Screen[None]):
         line = top + view.part_line(key)
         main.scroll_to(y=max(line - main.scrollable_content_region.height // 2, 0), animate=False)
 
+    # --- what changed since the last visit ---------------------------------------------
+
+    def action_next_change(self) -> None:
+        """Go to the next change since the briefing was last read (after the last, the
+        first), opening its section."""
+        self._step_change(1)
+
+    def action_previous_change(self) -> None:
+        """Go to the previous change since the briefing was last read."""
+        self._step_change(-1)
+
+    def _step_change(self, step: int) -> None:
+        stops = self.marks.stops
+        if not stops:
+            return
+        start = -1 if step > 0 else 0
+        self._stop = ((start if self._stop is None else self._stop) + step) % len(stops)
+        stop = stops[self._stop]
+        if isinstance(stop, SectionKey | BodyKey):
+            index = self._section_index(stop.section)
+            self.sections[index].expanded = True
+            self._focus_section(index, scroll=False)
+            if self.narrow:
+                self.show_facts = False
+        self._go_to(stop)
+        said = self.marks.said[self._stop]
+        self.notify(f"Change {self._stop + 1} of {len(stops)}: {said}", timeout=3, markup=False)
+
+    def action_dismiss_news(self) -> None:
+        """Dismiss the strip that says what changed (the marks stay, for this visit)."""
+        self._dismissed.add(self.briefing.id)
+        self.query_one(NewsStrip).say(None)
+        self.refresh_bindings()
+
     # --- timeline, sources, copy --------------------------------------------------------
 
     def action_timeline(self) -> None:
@@ -704,7 +820,7 @@ class ReaderScreen(Screen[None]):
             if section_id is not None:
                 self.open_section_by_id(section_id)
 
-        self.app.push_screen(TimelineScreen(self.briefing), chosen)
+        self.app.push_screen(TimelineScreen(self.briefing, self.marks.events), chosen)
 
     def action_sources(self) -> None:
         """Where the information comes from; ``o`` opens a source's address."""
@@ -798,7 +914,9 @@ class ReaderScreen(Screen[None]):
 
         # Awaited: the picker's filter has focus before the app reads the next key, so the
         # keys typed straight after `b` filter the list.
-        await self.app.push_screen(BriefingPicker(self.library, self.briefing.id), chosen)
+        visits = self._visits()
+        marks = visits.briefing_marks() if visits is not None else {}
+        await self.app.push_screen(BriefingPicker(self.library, self.briefing.id, marks), chosen)
 
     def open_briefing(self, briefing_id: str) -> None:
         """Show the briefing with this id (for the picker and the command palette)."""

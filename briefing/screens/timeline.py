@@ -9,6 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from briefing.changes import How
+from briefing.marks import GUTTER
 from briefing.records import Briefing
 from briefing.screens.dialog import dialog_css
 from briefing.widgets.bindings import bindings
@@ -33,16 +35,23 @@ class TimelineScreen(ModalScreen[str | None]):
 
     BINDINGS = bindings("timeline")
 
-    def __init__(self, briefing: Briefing) -> None:
+    def __init__(self, briefing: Briefing, changes: dict[int, How] | None = None) -> None:
+        """``changes``: the events new or reworded since the briefing was last read, by their
+        index in its timeline."""
         super().__init__()
         self.briefing = briefing
         self.events = briefing.timeline_in_order()
+        self.changed = {briefing.timeline[i]: how for i, how in (changes or {}).items()}
 
     def compose(self) -> ComposeResult:
         options = []
         for index, event in enumerate(self.events):
             section = self.briefing.section(event.section) if event.section else None
             parts: list[Content | str | tuple[str, str]] = [(event.when(), "bold")]
+            how = self.changed.get(event)
+            if how in GUTTER:  # a shape, then the words: new or reworded since last read
+                word = "new" if how == "added" else "changed"
+                parts = [(f"{GUTTER[how]} {word} ", "bold $text-accent"), *parts]
             if section is not None:
                 parts += [shown("  \u00b7  " + section.title).stylize("$text-muted")]
             parts += ["\n", shown(event.event)]

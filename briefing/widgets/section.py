@@ -18,6 +18,8 @@ from briefing.widgets.bindings import bindings
 if TYPE_CHECKING:
     from textual.geometry import Size
 
+from briefing.changes import How
+from briefing.marks import GUTTER
 from briefing.records import Quote, Section
 from briefing.search import BodyKey, SectionKey
 from briefing.widgets.highlight import Marker, plain, shown
@@ -34,7 +36,11 @@ class SectionView(Widget, can_focus=True):
     The section itself takes focus (not a title inside it), so closing it never loses focus.
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"section--title", "section--summary"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "section--title",
+        "section--summary",
+        "section--changed",
+    }
 
     DEFAULT_CSS = """
     SectionView {
@@ -61,6 +67,11 @@ class SectionView(Widget, can_focus=True):
 
     SectionView > .section--summary {
         color: $text-muted;
+    }
+
+    SectionView > .section--changed {
+        text-style: bold;
+        color: $text-accent;
     }
 
     SectionView.-flash {
@@ -121,7 +132,27 @@ class SectionView(Widget, can_focus=True):
         self.quotes = list(quotes)
         self._mark: Marker = plain
         self._keep_at_top = False
+        self._changes: dict[BodyKey, How] = {}
+        self._change_count = 0
+        self._new_section = False
         self.set_reactive(SectionView.expanded, expanded)
+
+    def show_changes(self, parts: dict[BodyKey, How], count: int, new: bool) -> None:
+        """Mark what changed since the briefing was last read: the paragraphs and quotes new
+        or reworded (``parts``, a mark in the gutter), and, on the title while the section is
+        closed, how many changes it holds (``count``) or that it is ``new``."""
+        shown = (self._changes, self._change_count, self._new_section)
+        if shown != (parts, count, new):
+            self._changes, self._change_count, self._new_section = dict(parts), count, new
+            self._changed(layout=True, body=True)
+
+    @property
+    def change_note(self) -> str:
+        """What the closed title says of the changes it holds: `` · 2 changes``, `` · new``."""
+        if self._new_section:
+            return " \u00b7 new section"
+        count = self._change_count
+        return f" \u00b7 {count} change{'s' * (count != 1)}" if count else ""
 
     # --- content --------------------------------------------------------------------------
 
@@ -131,7 +162,12 @@ class SectionView(Widget, can_focus=True):
         state = OPEN_MARK if self.expanded else CLOSED_MARK
         title = self._mark(SectionKey(self.section.id, "title"), self.section.title)
         style = self.get_visual_style("section--title", partial=True)
-        return Content.assemble(f"{state} {self.number}. ", title).stylize_before(style)
+        line = Content.assemble(f"{state} {self.number}. ", title).stylize_before(style)
+        note = self.change_note
+        if note and not self.expanded:  # open, its marks show where
+            changed = self.get_visual_style("section--changed", partial=True)
+            line = Content.assemble(line, Content(note).stylize_before(changed))
+        return line
 
     @property
     def summary_content(self) -> Content:
@@ -182,11 +218,22 @@ class SectionView(Widget, can_focus=True):
         lines += [Content.assemble(" " * INDENT, line) for line in self.summary_content.wrap(inner)]
         head_lines = len(lines)
         if self.expanded:
-            for part_lines in self._body_lines(width):
+            keys = [key for key, _ in self._parts()] if self._changes else []
+            for index, part_lines in enumerate(self._body_lines(width)):
                 lines.append(Content(""))
-                lines += [Content.assemble(" " * INDENT, line) for line in part_lines]
+                gutter = self._gutter(keys[index] if keys else None)
+                lines += [Content.assemble(gutter, line) for line in part_lines]
         self._lines = (width, lines, head_lines)
         return lines
+
+    def _gutter(self, key: BodyKey | None) -> Content:
+        """What stands in the indent of a part's lines: ``+`` for a new paragraph or quote,
+        ``~`` for a reworded one (a shape that reads without colour), else spaces."""
+        how = self._changes.get(key) if key is not None else None
+        if how is None or how not in GUTTER:
+            return Content(" " * INDENT)
+        style = self.get_visual_style("section--changed", partial=True)
+        return Content(GUTTER[how].ljust(INDENT)).stylize_before(style)
 
     @property
     def _head_lines(self) -> int:
