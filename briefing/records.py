@@ -611,6 +611,37 @@ def attribution(briefing: Briefing, fact: KeyFact) -> str:
     return f"per {names}" if names else (f"graded {fact.grade}" if fact.grade else "")
 
 
+def correction_place(
+    briefing: Briefing, correction: Correction, numbers: Mapping[str, int] | None = None
+) -> str:
+    """What every format says of the section a correction concerns: ``section 2, Missiles``,
+    numbered as the reader's keys number it (its place in ``briefing``, or ``numbers``, for a
+    briefing narrowed to some sections); nothing when it concerns the whole briefing."""
+    if correction.section is None:
+        return ""
+    ids = [section.id for section in briefing.sections]
+    section = briefing.section(correction.section)
+    if section is None:  # a narrowed briefing that left it out (a valid file names one it has)
+        return ""
+    number = (numbers or {}).get(section.id, ids.index(section.id) + 1)
+    return f"section {number}, {section.title}"
+
+
+def corrections_title(briefing: Briefing) -> str:
+    """What heads a briefing's corrections in every format: ``Correction``, or
+    ``Corrections`` when there are more than one."""
+    return "Correction" if len(briefing.corrections) == 1 else "Corrections"
+
+
+def correction_line(
+    briefing: Briefing, correction: Correction, numbers: Mapping[str, int] | None = None
+) -> str:
+    """A correction as the text summary shows it (and the reader, its date in bold):
+    ``20 November 2024 \u2014 An earlier version gave the wrong range. (section 2, Missiles)``."""
+    place = correction_place(briefing, correction, numbers)
+    return f"{correction.when()} \u2014 {correction.text}" + (f" ({place})" if place else "")
+
+
 # --- what a briefing of format 1.1 has that 1 has not -----------------------------------------
 
 

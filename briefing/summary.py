@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from briefing.cells import cell_width, cut_long_words, long_word_cuts, truncate, wrap
 from briefing.records import (
     attribution,
+    correction_line,
+    correction_place,
+    corrections_title,
     date_line,
     format_version,
     grade_meaning,
@@ -71,11 +74,16 @@ def section_id(briefing: Briefing, wanted: str) -> str | None:
 
 def narrow(briefing: Briefing, section_ids: Sequence[str]) -> Briefing:
     """The briefing with only the given sections (all when none are given), and only the key
-    facts, quotes and timeline events that belong to them. It stays a valid briefing."""
+    facts, quotes, timeline events and corrections that belong to them: those of no section
+    (the whole briefing's corrections, undated-section events) stay. It stays a valid
+    briefing."""
     if not section_ids:
         return briefing
     keep = set(section_ids)
     return briefing._replace(
+        corrections=tuple(
+            c for c in briefing.corrections if c.section is None or c.section in keep
+        ),
         sections=tuple(s for s in briefing.sections if s.id in keep),
         key_facts=tuple(f for f in briefing.key_facts if f.section in keep),
         quotes=tuple(q for q in briefing.quotes if q.section in keep),
@@ -101,7 +109,7 @@ def render(briefings: Sequence[Briefing], fmt: str, options: Options) -> Iterato
         # Sections keep their numbers in the whole briefing (the reader's keys 1-9) when narrowed.
         numbers = {section.id: number for number, section in enumerate(original.sections, 1)}
         if fmt == "markdown":
-            lines = markdown(briefing, options)
+            lines = markdown(briefing, options, numbers)
         else:
             lines = text(briefing, options, numbers)
         for line in lines:
@@ -140,7 +148,7 @@ def text(
     ``full``, the paragraphs and quotes of each section, the timeline and the sources too.
     ``numbers`` gives each section its number (default: its place in ``briefing``)."""
     paint = _Paint(options.styled)
-    yield from _text_head(briefing, options, paint)
+    yield from _text_head(briefing, options, paint, numbers or {})
     yield from _text_sections(briefing, options, paint, numbers or {})
     yield from _text_facts(briefing, options, paint)
     yield from _text_watch(briefing, options, paint)
@@ -149,12 +157,19 @@ def text(
         yield from _text_sources(briefing, options, paint)
 
 
-def _text_head(briefing: Briefing, options: Options, paint: _Paint) -> Iterator[str]:
+def _text_head(
+    briefing: Briefing, options: Options, paint: _Paint, numbers: Mapping[str, int]
+) -> Iterator[str]:
     yield from (paint(line, _BOLD) for line in wrap(briefing.title, options.width))
     yield from (paint(line, _DIM) for line in wrap(date_line(briefing), options.width))
     if options.full and briefing.date_note:
         note = wrap(f"{_DATE_NOTE}{briefing.date_note}", options.width)
         yield from (paint(line, _DIM) for line in note)
+    if briefing.corrections:
+        yield from _heading(corrections_title(briefing), paint)
+        for correction in briefing.corrections:
+            line = correction_line(briefing, correction, numbers)
+            yield from wrap(line, options.width, "  - ", "    ")
     if briefing.standfirst:
         yield ""
         yield from (paint(line, _ITALIC) for line in wrap(briefing.standfirst, options.width))
@@ -300,13 +315,15 @@ class _Paint:
 
 def one_line(briefing: Briefing, options: Options) -> str:
     """The title, the date and as much of the bottom line as fits: one line, for prompts and
-    bars (``Title · 19 November 2024 (inferred) — The bottom line…``). The date is shown whole
-    or not at all (cut, it could lose its ``(inferred)``): where title and date do not fit, the
-    title is cut to make room for the date, unless that would leave less than
-    :data:`_LINE_TITLE_MIN` columns of it."""
+    bars (``Title · 19 November 2024 (inferred) — The bottom line…``); ``· corrected`` after
+    the date when the briefing has corrections. The date is shown whole or not at all (cut,
+    it could lose its ``(inferred)``): where title and date do not fit, the title is cut to
+    make room for the date, unless that would leave less than :data:`_LINE_TITLE_MIN` columns
+    of it. ``· corrected`` is never left out: without the date, the title is cut for it."""
     width = options.width
     bottom_line = " ".join(briefing.bottom_line.split())
-    date = f" \u00b7 {published_date(briefing)}"
+    corrected = _LINE_CORRECTED if briefing.corrections else ""
+    date = f" \u00b7 {published_date(briefing)}{corrected}"
     dated = f"{briefing.title}{date} \u2014"
     line = truncate(f"{dated} {bottom_line}", width, words=True)
     if line.startswith(dated):
@@ -314,6 +331,9 @@ def one_line(briefing: Briefing, options: Options) -> str:
     elif width - cell_width(date) >= _LINE_TITLE_MIN:
         title = truncate(briefing.title, width - cell_width(date), words=True)
         line = title + date
+    elif corrected:  # never hidden: the title cut as far as it takes to show it
+        title = truncate(briefing.title, width - cell_width(corrected), words=True)
+        line = title + corrected
     else:
         line = truncate(f"{briefing.title} \u2014 {bottom_line}", width, words=True)
         title = truncate(briefing.title, width)
@@ -324,6 +344,9 @@ def one_line(briefing: Briefing, options: Options) -> str:
 
 _LINE_TITLE_MIN = 20
 """The fewest columns of the title the line format keeps when it cuts the title for the date."""
+
+_LINE_CORRECTED = " \u00b7 corrected"
+"""What the line format adds after the date of a briefing with corrections."""
 
 
 # --- search results ----------------------------------------------------------------------
@@ -360,8 +383,12 @@ _ATOM = re.compile(r"\]\(<(?:\\.|[^>\\])*>\)|\\.|.", re.DOTALL)
 _MD_LINE_START = re.compile(r"^([-+=])|^(\d+)([.)])")
 
 
-def markdown(briefing: Briefing, options: Options) -> Iterator[str]:
-    """CommonMark: one ``#`` heading, a ``##`` heading per section, no raw HTML.
+def markdown(
+    briefing: Briefing, options: Options, numbers: Mapping[str, int] | None = None
+) -> Iterator[str]:
+    """CommonMark: one ``#`` heading, a ``##`` heading per section, no raw HTML. ``numbers``
+    gives each section its number, as corrections name it (default: its place in
+    ``briefing``).
 
     Data text is escaped so it can never add headings, HTML, links or formatting.
     """
@@ -374,6 +401,7 @@ def markdown(briefing: Briefing, options: Options) -> Iterator[str]:
         yield from _md_block(
             _DATE_NOTE + _md_escape(briefing.date_note), width, emphasis="*", escaped=True
         )
+    yield from _md_corrections(briefing, width, numbers)
     if briefing.standfirst:
         yield ""
         yield from _md_block(briefing.standfirst, width, emphasis="*")
@@ -427,6 +455,23 @@ def _md_fact(briefing: Briefing, fact: KeyFact, full: bool) -> str:
     if full and fact.note:
         text += f" \u2014 {_md_escape(fact.note)}"
     return text
+
+
+def _md_corrections(
+    briefing: Briefing, width: int, numbers: Mapping[str, int] | None
+) -> Iterator[str]:
+    """The corrections, if any, under their bold title: each an item
+    ``**20 November 2024:** text *(section 2, Title)*``."""
+    if not briefing.corrections:
+        return
+    yield ""
+    yield f"**{corrections_title(briefing)}**"
+    yield ""
+    for correction in briefing.corrections:
+        text = f"**{correction.when()}:** {_md_escape(correction.text)}"
+        if place := correction_place(briefing, correction, numbers):
+            text += f" *({_md_escape(place)})*"
+        yield from _md_block(text, width, "- ", "  ", escaped=True)
 
 
 def _md_timeline_and_sources(briefing: Briefing, width: int) -> Iterator[str]:

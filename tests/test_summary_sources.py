@@ -71,7 +71,11 @@ def test_the_date_is_marked_inferred_and_full_prints_the_note_under_it() -> None
     short = output(data).splitlines()
     assert short[1] == head and not any(line.startswith("Date:") for line in short)
     markdown = output(data, "markdown", full=True)
-    assert f"*{head}*\n\n*Date: {NOTE}*\n\n*Under the title.*\n" in markdown
+    correction = (
+        "**Correction**\n\n- **20 November 2024:** An earlier version gave the wrong range. "
+        "*(section 1,\n  Section one)*\n"
+    )  # the corrections come before the standfirst (tests/test_summary_corrections.py)
+    assert f"*{head}*\n\n*Date: {NOTE}*\n\n{correction}\n*Under the title.*\n" in markdown
     assert "Date:" not in output(data, "markdown")
 
 
@@ -112,8 +116,16 @@ def test_short_dates_stay_in_a_column_as_wide_as_the_widest() -> None:
 # --- the one-line format --------------------------------------------------------------------
 
 
+def uncorrected() -> dict[str, Any]:
+    """:func:`cited` without its correction (which the line marks: see
+    tests/test_summary_corrections.py)."""
+    briefing = cited()
+    del briefing["corrections"]
+    return briefing
+
+
 def test_the_line_carries_the_date_after_the_title() -> None:
-    assert output(document(cited()), "line") == (
+    assert output(document(uncorrected()), "line") == (
         "A briefing with every field \u00b7 19 November 2024 (inferred) \u2014 The bottom line.\n"
     )
     assert output(minimal(), "line") == (
@@ -128,7 +140,7 @@ def test_the_line_shows_the_date_whole_or_not_at_all() -> None:
     date = " \u00b7 19 November 2024 (inferred)"
     dated = f"A briefing with every field{date} \u2014"
     for width in range(20, 90):
-        line = output(document(cited()), "line", width=width).rstrip("\n")
+        line = output(document(uncorrected()), "line", width=width).rstrip("\n")
         assert cell_width(line) <= width
         assert line.startswith("A briefing")
         if width >= len(dated) + 1:
