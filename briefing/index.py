@@ -72,7 +72,7 @@ CACHE_SIZE_ENV = "BRIEFING_CACHE_SIZE"
 DEFAULT_CACHE_BYTES = 256 * 1024**2
 """The default cache size: 256 MiB, the indexes of about 250 MB of briefing files."""
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 """The layout of an index file; a different one is rebuilt, never read."""
 
 RACY_SECONDS = 2.0

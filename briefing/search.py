@@ -119,7 +119,27 @@ class SourceKey(_SourceKey):
         return (self.position,)
 
 
-Key = LeadKey | SectionKey | BodyKey | FactKey | SourceKey
+class _CorrectionKey(NamedTuple):
+    kind: Literal["correction"]
+    position: int
+    part: Literal["text"]
+
+
+class CorrectionKey(_CorrectionKey):
+    """A correction's text (``position`` among the briefing's corrections):
+    ``CorrectionKey(0)``, which is ``("correction", 0, "text")``. The corrections show first,
+    above the bottom line."""
+
+    __slots__ = ()
+
+    def __new__(cls, position: int) -> Self:
+        return tuple.__new__(cls, ("correction", position, "text"))
+
+    def __getnewargs__(self) -> tuple[int]:
+        return (self.position,)
+
+
+Key = LeadKey | CorrectionKey | SectionKey | BodyKey | FactKey | SourceKey
 """Which text of a briefing a field is."""
 
 
@@ -224,10 +244,12 @@ def _spans(text: str, needle: str) -> list[tuple[int, int]]:
 
 
 def fields(briefing: Briefing) -> Iterator[Field]:
-    """Every searchable text of a briefing, in reading order: the lead, then each section
-    (title, summary, paragraphs, quotes), then the key facts (value, label and attribution,
-    as the panel shows them), then the sources' names."""
+    """Every searchable text of a briefing, in reading order: the lead (the corrections
+    after the title), then each section (title, summary, paragraphs, quotes), then the key
+    facts (value, label and attribution, as the panel shows them), then the sources' names."""
     yield Field(LeadKey("title"), None, briefing.title)
+    for index, correction in enumerate(briefing.corrections):
+        yield Field(CorrectionKey(index), correction.section, correction.text)
     if briefing.standfirst:
         yield Field(LeadKey("standfirst"), None, briefing.standfirst)
     yield Field(LeadKey("bottom_line"), None, briefing.bottom_line)
@@ -310,8 +332,8 @@ def section_title(briefing: Briefing, hit: Hit) -> str:
 
 
 def place(briefing: Briefing, field: Field) -> str:
-    """Where a field is, in words: its section's title, the part of the lead, the key facts
-    (with their section's title) or the sources."""
+    """Where a field is, in words: its section's title, the part of the lead, the
+    corrections, the key facts (with their section's title) or the sources."""
     key = field.key
     if isinstance(key, LeadKey):
         return LEAD_PLACES[key.part]
@@ -320,6 +342,8 @@ def place(briefing: Briefing, field: Field) -> str:
         return f"Key facts ({section.title})" if section else "Key facts"
     if isinstance(key, SourceKey):
         return "Sources"
+    if isinstance(key, CorrectionKey):
+        return "Corrections"
     section = briefing.section(key.section)
     return section.title if section else ""
 

@@ -304,7 +304,7 @@ FOLD_SAMPLE = [
 ]
 """Text that exercises every path of :func:`briefing.search.fold`."""
 
-FOLD_FINGERPRINT = ("23808798b0af6d82c8e3038f5d23e0c260d060e26841ce5db35fd2da17380bdd", 5)
+FOLD_FINGERPRINT = ("23808798b0af6d82c8e3038f5d23e0c260d060e26841ce5db35fd2da17380bdd", 6)
 """The fingerprint of :data:`FOLD_SAMPLE` folded, and the :data:`briefing.index.INDEX_FORMAT`
 it was recorded at."""
 
