@@ -19,9 +19,18 @@ from briefing import keys
 from briefing.library import Library
 from briefing.marks import GUTTER, WATCH, Marks, Stop
 from briefing.reading import Place, Read
-from briefing.records import Briefing, KeyFact, Quote, Section, date_line
+from briefing.records import (
+    Briefing,
+    KeyFact,
+    Quote,
+    Section,
+    correction_place,
+    corrections_title,
+    date_line,
+)
 from briefing.search import (
     BodyKey,
+    CorrectionKey,
     FactKey,
     Hit,
     LeadKey,
@@ -133,6 +142,22 @@ class ReaderScreen(Screen[None]):
         scrollbar-gutter: stable;
     }
 
+    /* The editor's corrections: first, before the standfirst and the bottom line. */
+    #corrections {
+        margin: 1 0 0 0;
+        padding: 0 1;
+        border: round $warning;
+        border-title-color: $text-warning;
+        border-title-style: bold;
+        color: $text;
+    }
+
+    ReaderScreen.-short #corrections {
+        border: none;
+        border-top: solid $warning;
+        margin: 0;
+    }
+
     #standfirst {
         margin: 1 1 0 1;
         text-style: italic;
@@ -155,7 +180,7 @@ class ReaderScreen(Screen[None]):
         border-title-style: bold;
     }
 
-    #standfirst.-empty, #watch.-empty {
+    #corrections.-empty, #standfirst.-empty, #watch.-empty {
         display: none;
     }
     """
@@ -233,6 +258,7 @@ class ReaderScreen(Screen[None]):
         yield NewsStrip(id="news")
         with Horizontal(id="body"):
             with ReadingColumn(id="main"):
+                yield Static(id="corrections")
                 yield Static(id="standfirst")
                 bottom_line = Static(id="bottom-line")
                 bottom_line.border_title = "Bottom line"
@@ -258,11 +284,16 @@ class ReaderScreen(Screen[None]):
         return [(i, q) for i, q in enumerate(self.briefing.quotes) if q.section == section.id]
 
     def _fill_text(self) -> None:
-        """Show the briefing's title, date, standfirst, bottom line and what to watch."""
+        """Show the briefing's title, date, corrections, standfirst, bottom line and what to
+        watch."""
         briefing = self.briefing
         self._show("title", shown(briefing.title))
         word = f" \u00b7 {self._state_word}" if self._state_word else ""
         self._show("date", Content(date_line(briefing) + word))
+        corrections = self.query_one("#corrections", Static)
+        corrections.border_title = corrections_title(briefing)
+        corrections.set_class(not briefing.corrections, "-empty")
+        self._show("corrections", self._corrections(plain))
         self._show("standfirst", shown(briefing.standfirst or ""))
         self.query_one("#standfirst").set_class(not briefing.standfirst, "-empty")
         self._show("bottom-line", shown(briefing.bottom_line))
@@ -720,9 +751,28 @@ class ReaderScreen(Screen[None]):
         if not same(shown, content):
             static.update(content, layout=moves(shown, content))
 
+    def _corrections(self, mark: Marker) -> Content:
+        """The briefing's corrections, one a line: ``20 November 2024 — text (section 2,
+        Title)``, the date in bold."""
+        briefing = self.briefing
+        lines = []
+        for index, correction in enumerate(briefing.corrections):
+            place = correction_place(briefing, correction)
+            lines.append(
+                Content.assemble(
+                    (correction.when(), "bold"),
+                    " \u2014 ",
+                    mark(CorrectionKey(index), correction.text),
+                    shown(f" ({place})") if place else "",
+                )
+            )
+        return Content("\n").join(lines)
+
     def _mark(self, mark: Marker) -> None:
         briefing = self.briefing
         self._show("title", mark(LeadKey("title"), briefing.title))
+        if briefing.corrections:
+            self._show("corrections", self._corrections(mark))
         if briefing.standfirst:
             self._show("standfirst", mark(LeadKey("standfirst"), briefing.standfirst))
         self._show("bottom-line", mark(LeadKey("bottom_line"), briefing.bottom_line))
