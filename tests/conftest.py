@@ -316,6 +316,10 @@ def hostile_document() -> dict[str, Any]:
     base["key_facts"][0].update(sources=["hostile"], grade="F6")
     base["timeline"][0].update(date="2024-12-28/2025-01-03", inferred=True)
     base["quotes"][0].update(source="hostile", date="2024-10-28/2024-11-06", inferred=True)
+    base["corrections"] = [
+        {"date": "2024-11-20", "text": next(texts), "section": "two"},
+        {"date": "2024-11-21", "text": next(texts)},
+    ]
     second = copy.deepcopy(base)
     second.update(id="second", title=HOSTILE_TEXTS[4], published="2024-01-01")
     data["briefings"].append(second)

@@ -217,11 +217,13 @@ async def test_sources_grades_and_inferred_dates_read_in_every_theme(
 ) -> None:
     """What format 1.1 adds, in words that read without colour and at AA in every theme:
     each fact's sources and grade under it (on the chosen fact's background and off it), the
-    fact's dialog, the date note over the sources, inferred and interval dates."""
+    fact's dialog, the date note over the sources, inferred and interval dates, the
+    corrections' box above the bottom line."""
     found = await survey(theme, SURVEY_SIZE, CITED_STEPS, write_cited(tmp_path / "cited.json"))
     assert not found.failures(), "\n".join(found.failures())
     shows = {name: "\n".join(lines) for name, lines in found.text.items()}
     assert "per A source · B2" in shows["cited facts"]
+    assert "20 November 2024 — An earlier version gave the wrong range." in shows["cited facts"]
     assert "per A source, Kremlin · C3" in shows["cited facts"]
     assert "B2, source usually reliable, information probably true" in shows["cited fact"]
     assert "Inferred from the story's mention" in shows["cited sources"]

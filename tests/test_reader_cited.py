@@ -8,9 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.content import Content
 from textual.widgets import OptionList, Static
 
-from briefing.app import make_app
+from briefing.app import BriefingApp, make_app
 from briefing.records import Document
 from briefing.screens import reader as reader_module
 from briefing.screens.fact import FactScreen
@@ -25,7 +26,7 @@ from briefing.widgets.hanging import Hanging
 from briefing.widgets.highlight import CURRENT_STYLE, MATCH_STYLE
 from tests.conftest import minimal, notifications
 from tests.contrast import write_cited
-from tests.helpers import counter, focused_section, opened, reader, wait_until
+from tests.helpers import counter, focused_section, opened, reader, screen_text, wait_until
 
 SIZE = (120, 40)
 
@@ -212,3 +213,70 @@ async def test_the_picker_finds_a_briefing_by_a_source_name(tmp_path: Path) -> N
         options = picker.query_one("#picker-list", OptionList)
         assert options.option_count == 1
         assert "A briefing with every field" in str(options.get_option_at_index(0).prompt)
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+
+def corrections_box(app: BriefingApp) -> Static:
+    return reader(app).query_one("#corrections", Static)
+
+
+async def test_the_corrections_show_first_in_a_box_of_their_own(cited: Document) -> None:
+    """Above the standfirst and the bottom line, titled in words, each correction its date,
+    its text and the section it concerns."""
+    app = make_app(cited)
+    async with app.run_test(size=SIZE):
+        box = corrections_box(app)
+        assert box.display and box.border_title == "Correction"
+        assert str(box.render()) == (
+            "20 November 2024 \u2014 An earlier version gave the wrong range. "
+            "(section 1, Section one)"
+        )
+        screen = reader(app)
+        tops = [screen.query_one(f"#{name}").region.y for name in ("corrections", "standfirst")]
+        tops.append(screen.query_one("#bottom-line").region.y)
+        assert tops == sorted(tops) and len(set(tops)) == 3
+        assert box.region.y <= 3  # at the top of the page, under the header
+
+
+async def test_no_corrections_no_box_and_the_box_follows_the_briefing_shown() -> None:
+    data = minimal()
+    data["schema_version"] = 1.1
+    second = json.loads(json.dumps(data["briefings"][0]))
+    second.update(id="second", title="Second briefing")
+    second["corrections"] = [
+        {"date": "2024-11-20", "text": "A figure was wrong."},
+        {"date": "2024-11-21", "text": "So was a name.", "section": "two"},
+    ]
+    data["briefings"].append(second)
+    app = make_app(parse(json.dumps(data)), "first")
+    async with app.run_test(size=SIZE) as pilot:
+        box = corrections_box(app)
+        assert not box.display and "orrection" not in screen_text(app)
+        await pilot.press("right_square_bracket")
+        await wait_until(pilot, lambda: box.display, "the corrections shown")
+        assert box.border_title == "Corrections"
+        assert str(box.render()).splitlines() == [
+            "20 November 2024 \u2014 A figure was wrong.",
+            "21 November 2024 \u2014 So was a name. (section 2, Section two)",
+        ]
+        await pilot.press("left_square_bracket")
+        await wait_until(pilot, lambda: not box.display, "the corrections hidden")
+
+
+async def test_a_search_finds_and_highlights_a_correction(cited: Document) -> None:
+    app = make_app(cited)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"wrong range")
+        await wait_until(pilot, lambda: counter(app) == "1/1", "one match")
+        content = corrections_box(app).content
+        assert isinstance(content, Content)
+        assert {
+            (content.plain[span.start : span.end], str(span.style)) for span in content.spans
+        } >= {("wrong range", str(CURRENT_STYLE))}
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not reader(app).searching, "the search closed")
+        content = corrections_box(app).content
+        assert isinstance(content, Content)
+        assert str(CURRENT_STYLE) not in {str(span.style) for span in content.spans}

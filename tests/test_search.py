@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from briefing.records import Document
 from briefing.search import (
     BodyKey,
+    CorrectionKey,
     FactKey,
+    LeadKey,
     SectionKey,
     SourceKey,
     fold,
@@ -119,6 +121,41 @@ def test_cli_search_names_the_fact_or_the_sources_for_a_source_name(tmp_path: Pa
             "where": "Sources",
             "field": "source.1.name",
             "snippet": "TASS",
+        }
+    ]
+
+
+def test_search_finds_a_correction_after_the_title(tmp_path: Path) -> None:
+    """The corrections show first, after the title: their text is searched there, in the
+    reader (``/``) and in ``briefing search`` (through the index too)."""
+    data = document(cited())
+    data["briefings"][0]["corrections"].append(
+        {"date": "2024-11-21", "text": "The bottom line was the wrong one."}
+    )
+    briefing = parse(json.dumps(data)).briefings[0]
+    hits = search_briefing(briefing, "wrong")
+    assert [hit.field.key for hit in hits] == [CorrectionKey(0), CorrectionKey(1)]
+    assert [hit.field.section for hit in hits] == ["one", None]
+    assert {section_title(briefing, hit) for hit in hits} == {"Corrections"}
+    line = [hit.field.key for hit in search_briefing(briefing, "bottom line")]
+    assert line == [CorrectionKey(1), LeadKey("bottom_line")]  # in reading order
+    path = write_json(tmp_path / "corrected.json", data)
+    for _ in range(2):  # the second from the index the first built
+        found = run_cli("--data", str(path), "search", "wrong range")
+        assert found.returncode == 0, found.stderr
+        assert found.stdout == (
+            "everything \u203a Corrections \u203a An earlier version gave the wrong range.\n"
+        )
+    rows = json.loads(
+        run_cli("--data", str(path), "search", "wrong one", "--format", "json").stdout
+    )
+    assert rows == [
+        {
+            "briefing": "everything",
+            "section": None,
+            "where": "Corrections",
+            "field": "correction.1.text",
+            "snippet": "The bottom line was the wrong one.",
         }
     ]
 
@@ -231,16 +268,19 @@ WRONG_KEYS = [
     'LeadKey("section")',
     'FactKey(0, "source")',
     'SourceKey("kremlin")',
+    'CorrectionKey("one")',
 ]
 """Search keys written in the wrong order, or with a part their kind has not."""
 
 
 def test_a_key_in_the_wrong_order_is_a_type_error(tmp_path: Path) -> None:
     lines = [
-        "from briefing.search import BodyKey, FactKey, LeadKey, SectionKey, SourceKey",
+        "from briefing.search import BodyKey, CorrectionKey, FactKey, LeadKey, SectionKey, "
+        "SourceKey",
         *WRONG_KEYS,
     ]
     lines += ['BodyKey("trump", "paragraph", 2)', 'FactKey(0, "sources")', "SourceKey(0)"]
+    lines += ["CorrectionKey(0)"]
     (tmp_path / "keys.py").write_text("\n".join(lines) + "\n")
     result = subprocess.run(
         [
