@@ -619,11 +619,10 @@ def correction_place(
     briefing narrowed to some sections); nothing when it concerns the whole briefing."""
     if correction.section is None:
         return ""
-    ids = [section.id for section in briefing.sections]
     section = briefing.section(correction.section)
-    if section is None:  # a narrowed briefing that left it out (a valid file names one it has)
+    if section is None:  # only in a record built by hand: a valid file names a section it has
         return ""
-    number = (numbers or {}).get(section.id, ids.index(section.id) + 1)
+    number = (numbers or {}).get(section.id) or briefing.sections.index(section) + 1
     return f"section {number}, {section.title}"
 
 
