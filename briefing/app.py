@@ -239,14 +239,10 @@ class BriefingApp(App[None]):
         if self.source_key is None:
             return {}
         if self._marks is None:
-            from briefing.changelog import STATE_MARKS, state_of
+            from briefing.listing import MARKS
 
-            source, reading = self.source_key, self.reading
-            marks = dict.fromkeys(self.library.ids(), STATE_MARKS["new"])
-            for ident in marks:
-                briefing = self.library.briefing(ident) if reading.read(source, ident) else None
-                if briefing is not None:
-                    marks[ident] = STATE_MARKS[state_of(reading, source, briefing)]
+            states = self.reading.states(self.source_key, self.library)
+            marks = {ident: MARKS[state] for ident, state in states.items()}
             self._marks = marks
         return self._marks
 

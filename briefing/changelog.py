@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from briefing.cells import cut_long_words, wrap
 from briefing.changes import Change, compare, place, said, tally
@@ -19,13 +19,12 @@ from briefing.records import MONTHS
 from briefing.summary import _md_block, _md_escape, _md_heading, _Paint, _paragraph
 
 if TYPE_CHECKING:
-    from briefing.reading import Reading
+    from briefing.reading import Reading, State
     from briefing.records import Briefing
 
 FORMATS = ("text", "markdown", "json")
 """The values of ``briefing changes --format``."""
 
-State = Literal["new", "updated", "read"]
 
 _BOLD, _DIM = "1", "2"
 _BEFORE, _AFTER = "was: ", "now: "
@@ -48,24 +47,9 @@ class News(NamedTuple):
         return self.state != "read"
 
 
-def state_of(reading: Reading, source: str, briefing: Briefing) -> State:
-    """Whether ``briefing`` (of the data ``source``) is new to its reader, updated since it was
-    read, or read as it is: what ``list`` and the picker mark."""
-    from briefing.reading import digest
-
-    read = reading.read(source, briefing.id)
-    if read is None:
-        return "new"
-    return "read" if read.digest == digest(briefing) else "updated"
-
-
-STATE_MARKS: dict[State, str] = {"new": "new", "updated": "updated", "read": ""}
-"""How ``list`` and the picker mark a briefing, in words (readable without colour)."""
-
-
 def news_of(reading: Reading, source: str, briefing: Briefing) -> News:
     """What is new in ``briefing`` (of the data ``source``) since it was last read."""
-    state = state_of(reading, source, briefing)
+    state = reading.state(source, briefing)
     read = reading.read(source, briefing.id)
     if read is None or state != "updated":
         return News(briefing, state, read.read_at if read else None)

@@ -541,19 +541,14 @@ def _marks(library: Library, path: Path) -> dict[str, str]:
     """Each briefing's mark in ``list``: new, updated, or nothing when read as it is. Only the
     briefings once read are looked at (a warning when what was read cannot be used)."""
     from briefing import files
-    from briefing.changelog import STATE_MARKS, state_of
+    from briefing.listing import MARKS
     from briefing.reading import Reading, default_reading_path, source_key
 
-    ids = library.ids()
     if str(path) == files.STDIN:
-        return dict.fromkeys(ids, "")  # nothing is remembered of standard input
+        return dict.fromkeys(library.ids(), "")  # nothing is remembered of standard input
     reading, warnings = Reading.load(default_reading_path())
-    source = source_key(path)
-    marks = dict.fromkeys(ids, STATE_MARKS["new"])
-    for ident in ids:
-        briefing = library.briefing(ident) if reading.read(source, ident) else None
-        if briefing is not None:
-            marks[ident] = STATE_MARKS[state_of(reading, source, briefing)]
+    states = reading.states(source_key(path), library)
+    marks = {ident: MARKS[state] for ident, state in states.items()}
     for warning in warnings:
         print(f"briefing: {visible(warning)}", file=sys.stderr)
     return marks

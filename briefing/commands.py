@@ -58,7 +58,9 @@ class BriefingCommands(Provider):
         app = reader.app
         assert isinstance(app, BriefingApp)
         for binding in BINDINGS:
-            if binding.palette:
+            # Only what applies now: `u` Next change only when there are changes.
+            applies = reader.check_action(binding.action.split("(")[0], ()) is not False
+            if binding.palette and applies:
                 action = partial(reader.run_action, binding.action)
                 yield app.key_shown(binding.id), binding.description, action, None
         for number, section in enumerate(reader.briefing.sections, 1):

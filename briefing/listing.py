@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from briefing.records import Briefing
 
 _HEADER = ("ID", "DATE", "TITLE", "SECTIONS", "READ")
+
+MARKS = {"new": "new", "updated": "updated", "read": ""}
+"""How ``list`` and the picker mark a briefing for its reader (:meth:`Reading.state
+<briefing.reading.Reading.state>`), in words that read without colour."""
 _SECTION_HEADER = ("#", "ID", "TITLE")
 _GAP = "  "
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from briefing.changes import Change, How, said, tally
-from briefing.search import BodyKey, FactKey, LeadKey, SectionKey
+from briefing.search import BodyKey, CorrectionKey, FactKey, LeadKey, SectionKey
 
 if TYPE_CHECKING:
     from briefing.records import Briefing, KeyFact
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 WATCH: Literal["watch"] = "watch"
 """The place of a what-to-watch item (the box at the end of the page)."""
 
-Stop = LeadKey | SectionKey | BodyKey | FactKey | Literal["watch"]
+Stop = LeadKey | CorrectionKey | SectionKey | BodyKey | FactKey | Literal["watch"]
 """A place ``u`` goes to."""
 
 GUTTER: dict[How, str] = {"added": "+", "changed": "~"}
@@ -136,7 +136,8 @@ class _Found:
             self.lead[kind] = change.change
             self.stop((0, _LEAD.index(kind)), LeadKey(kind))  # type: ignore[arg-type]
         elif kind == "correction":
-            self.stop((0, -1), LeadKey("title"))  # the corrections show at the top
+            if change.change != "removed" and change.index is not None:  # shown at the top
+                self.stop((0, -1, change.index), CorrectionKey(change.index))
         elif kind == "fact":
             self._fact(change, section)
         elif kind in ("event", "watch"):

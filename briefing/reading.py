@@ -37,9 +37,12 @@ import typing
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from briefing import records
+
+if TYPE_CHECKING:
+    from briefing.library import Library
 from briefing.files import FileTooLarge, read_regular, real_path, user_folder
 
 READING_FILE = "reading.json"
@@ -51,6 +54,9 @@ VERSIONS = "versions"
 OLD_STATE_FILE = "state.json"
 """Where earlier versions of the program kept one briefing and its open sections for one file:
 read once, when there is no :data:`READING_FILE` yet (and left in place)."""
+
+State = Literal["new", "updated", "read"]
+"""A briefing for its reader: never read, read and changed since, or read as it is."""
 
 MAX_READ = 500
 """How many briefings are remembered, over all sources: the least recently read go first."""
@@ -209,6 +215,23 @@ class Reading:
         if entry is None or entry.digest is None:
             return None
         return Read(source, briefing_id, entry.read_at, entry.digest, *entry.place)
+
+    def state(self, source: str, briefing: records.Briefing) -> State:
+        """Whether ``briefing`` (of ``source``) is new to its reader, updated since it was
+        read, or read as it is."""
+        read = self.read(source, briefing.id)
+        if read is None:
+            return "new"
+        return "read" if read.digest == digest(briefing) else "updated"
+
+    def states(self, source: str, library: Library) -> dict[str, State]:
+        """:meth:`state` of every briefing of ``library`` (of ``source``), by id: what ``list``
+        and the picker mark. Only the briefings once read are loaded and compared."""
+        found: dict[str, State] = {}
+        for ident in library.ids():
+            briefing = library.briefing(ident) if self.read(source, ident) else None
+            found[ident] = "new" if briefing is None else self.state(source, briefing)
+        return found
 
     def reads(self) -> list[Read]:
         """Every briefing read, most recently read first."""

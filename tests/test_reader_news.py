@@ -14,7 +14,14 @@ from briefing.screens.picker import BriefingPicker
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.news import NewsStrip
 from tests.conftest import HOSTILE_TEXTS, minimal, multi_document, notifications, write_json
-from tests.helpers import focused_section, opened, reader, screen_text, wait_until
+from tests.helpers import (
+    focused_section,
+    opened,
+    palette_search,
+    reader,
+    screen_text,
+    wait_until,
+)
 
 SIZE = (120, 40)
 
@@ -119,6 +126,45 @@ async def test_footer_and_keys_offer_changes_only_when_there_are(tmp_path: Path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "Next change" in screen_text(app)
+        await pilot.press("ctrl+p")
+        assert (
+            await palette_search(pilot, "next change")
+        ) == "u  Go to the next change since you last read this briefing"
+        await pilot.press("escape", "q")
+
+
+async def test_the_palette_offers_next_change_only_when_there_are_changes(
+    tmp_path: Path,
+) -> None:
+    path = write_json(tmp_path / "briefings.json", minimal())
+    app = _app(path, tmp_path / "state" / "reading.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        assert (await palette_search(pilot, "next change")) is None
+        await pilot.press("escape", "q")
+
+
+async def test_a_correction_is_named_first_and_u_goes_to_it(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "briefings.json", minimal())
+    state = tmp_path / "state" / "reading.json"
+    await _visit(path, state)
+    data = _revise(minimal())
+    data["schema_version"] = 1.1
+    data["briefings"][0]["corrections"] = [
+        {"date": "2024-11-20", "text": "The range was misstated.", "section": "one"}
+    ]
+    write_json(path, data)
+    app = _app(path, state)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        said = _strip(app)
+        assert said.startswith("Correction: 20 November 2024: The range was misstated. · ")
+        assert "Updated since you read it on" in said and "1 correction" in said
+        await pilot.press("G", "u")  # from the end, u goes back to the top: the correction
+        await pilot.pause()
+        main = reader(app).query_one("#main")
+        await wait_until(pilot, lambda: main.scroll_y == 0, "the top")
         await pilot.press("q")
 
 

@@ -785,7 +785,7 @@ class ReaderScreen(Screen[None]):
         name, the first fact that cites the source)."""
         self._go_to(hit.field.key)
 
-    def _go_to(self, key: Stop | SourceKey) -> None:
+    def _go_to(self, key: Stop | SourceKey | CorrectionKey) -> None:
         """Scroll to a place (a match's, a change's): open its section, or show its fact in
         the panel (for a source's name, the first fact that cites it)."""
         main = self.query_one("#main", VerticalScroll)
