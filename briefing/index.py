@@ -31,18 +31,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-import operator
 import os
 import sqlite3
 import stat
 import time
-import types
 import typing
 import zlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +57,7 @@ from briefing.files import (
     user_folder,
 )
 from briefing.library import Entry, Library, MemoryLibrary
-from briefing.records import Briefing, Document, may_need_cleaning, scrub
+from briefing.records import Briefing, Document, may_need_cleaning, scrub, sound
 from briefing.search import fold_query, folded_body
 
 CACHE_ENV = "BRIEFING_CACHE"
@@ -398,102 +395,6 @@ def _prune(keep: Path, limit: int) -> None:
             total -= size
 
 
-# --- checking what is read back -----------------------------------------------------------
-
-_Check = Callable[[Any], bool]
-
-
-def _plain_types(hint: Any) -> frozenset[type] | None:
-    """The types a value of this annotation may have, when it names only plain types (``str``,
-    ``str | None``, ``date``); ``None`` for a tuple, a record or a literal."""
-    if hint is None or hint is type(None):
-        return frozenset({type(None)})
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        allowed: frozenset[type] = frozenset()
-        for part in typing.get_args(hint):
-            types_of_part = _plain_types(part)
-            if types_of_part is None:
-                return None
-            allowed |= types_of_part
-        return allowed
-    if isinstance(hint, type) and not issubclass(hint, tuple):
-        return frozenset({hint})
-    return None
-
-
-def _record_check(record: type[tuple[Any, ...]]) -> _Check:
-    """Whether a value is a well-typed ``record`` (a NamedTuple of :mod:`briefing.records`),
-    every field as its annotation says, records inside included: derived from the annotations,
-    so a field added to a record is checked too. The fields of plain types are checked a group
-    at a time, in C: a briefing in about 30 microseconds."""
-    hints = typing.get_type_hints(record)
-    groups: dict[frozenset[type], list[int]] = {}
-    others: list[tuple[int, _Check]] = []
-    for position, name in enumerate(record._fields):  # type: ignore[attr-defined]
-        plain = _plain_types(hints[name])
-        if plain is not None:
-            groups.setdefault(plain, []).append(position)
-        else:
-            others.append((position, _value_check(hints[name])))
-    plain_checks = [(_getter(positions), allowed) for allowed, positions in groups.items()]
-
-    def check(value: Any) -> bool:
-        return (
-            type(value) is record
-            and all(set(map(type, get(value))) <= allowed for get, allowed in plain_checks)
-            and all(inner(value[position]) for position, inner in others)
-        )
-
-    return check
-
-
-def _value_check(hint: Any) -> _Check:
-    """Whether a value is of the type this annotation names."""
-    plain = _plain_types(hint)
-    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
-    if plain is not None:
-        return lambda value: type(value) in plain
-    if origin is typing.Literal:
-        return lambda value: value in arguments
-    if origin in (typing.Union, types.UnionType):
-        alternatives = [_value_check(argument) for argument in arguments]
-        return lambda value: any(check(value) for check in alternatives)
-    if origin is tuple and arguments[1:] == (Ellipsis,):
-        items = _plain_types(arguments[0])
-        if items is not None:
-            return lambda value: type(value) is tuple and set(map(type, value)) <= items
-        item = _value_check(arguments[0])
-        return lambda value: type(value) is tuple and all(map(item, value))
-    if isinstance(hint, type) and issubclass(hint, tuple) and hasattr(hint, "_fields"):
-        return _record_check(hint)
-    raise TypeError(f"no check for values of type {hint}")
-
-
-def _getter(positions: list[int]) -> Callable[[Any], tuple[Any, ...]]:
-    """The values at these positions of a tuple, as a tuple (operator.itemgetter: in C)."""
-    if len(positions) == 1:
-        position = positions[0]
-        return lambda value: (value[position],)
-    getter: Callable[[Any], tuple[Any, ...]] = operator.itemgetter(*positions)
-    return getter
-
-
-@cache  # built on first use: a command that decodes no briefing never pays for it
-def _briefing_check() -> _Check:
-    return _record_check(Briefing)
-
-
-def _is_well_typed(briefing: Briefing) -> bool:
-    """Whether a briefing decoded from the index has every field of the type it must have."""
-    return _briefing_check()(briefing)
-
-
-def _repeats_a_section(briefing: Briefing) -> bool:
-    """Whether two sections have the same id, which the file cannot have: the reader names its
-    widgets after them."""
-    return len({section.id for section in briefing.sections}) != len(briefing.sections)
-
-
 # --- reading an index ---------------------------------------------------------------------
 
 
@@ -695,7 +596,7 @@ class IndexedLibrary(Library):
             briefing = Briefing.from_json(parsed)
         except _DECODE_ERRORS:
             raise _Damaged from None
-        if not _is_well_typed(briefing) or _repeats_a_section(briefing):
+        if not sound(briefing):
             raise _Damaged
         return briefing
 

@@ -32,8 +32,6 @@ import re
 import stat
 import tempfile
 import time
-import types
-import typing
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -617,33 +615,11 @@ class _Lock:
 
 
 def _briefing(data: dict[str, Any]) -> records.Briefing | None:
-    """The briefing a version file holds, when every field has the type its record says
-    (the file is not trusted: anything may have been written there)."""
+    """The briefing a version file holds, when it is one a valid file could have given
+    (:func:`briefing.records.sound`: the file is not trusted, anything may have been written
+    there)."""
     try:
         briefing = records.Briefing.from_json(records.scrub(data))
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError):
         return None
-    return briefing if _conforms(briefing, records.Briefing) else None
-
-
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
-def _conforms(value: object, hint: Any) -> bool:
-    """Whether ``value`` has the type ``hint`` (the annotations of the records: named tuples,
-    ``X | None``, ``tuple[X, ...]``, literals, text, numbers, dates)."""
-    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
-    if origin is typing.Union or origin is types.UnionType:
-        return any(_conforms(value, arm) for arm in arguments)
-    if origin is typing.Literal:
-        return value in arguments
-    if origin is tuple:
-        return isinstance(value, tuple) and all(_conforms(v, arguments[0]) for v in value)
-    if isinstance(hint, type) and hasattr(hint, "_fields"):
-        hints = _HINTS.get(hint)
-        if hints is None:
-            hints = _HINTS[hint] = typing.get_type_hints(hint, vars(records))
-        return type(value) is hint and all(
-            _conforms(getattr(value, name), hints[name]) for name in hints
-        )
-    return type(value) is hint  # text, a number, a truth value, a date: exactly that
+    return briefing if records.sound(briefing) else None

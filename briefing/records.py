@@ -15,11 +15,15 @@ deriving them would import pydantic. tests/test_format.py fails when the two dri
 
 from __future__ import annotations
 
+import operator
 import re
+import types
+import typing
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any, Literal, NamedTuple
 
 SCHEMA_VERSIONS = (1, 1.1)
@@ -684,3 +688,120 @@ def newer_fields(briefing: object) -> Iterator[tuple[tuple[str | int, ...], str]
 def format_version(briefings: Sequence[Briefing]) -> float:
     """The oldest format version that holds these briefings: 1, unless one uses a field of 1.1."""
     return 1.1 if any(next(newer_fields(b), None) for b in briefings) else 1
+
+
+# --- checking a briefing read back from a store (the index, the versions read) ---------------
+
+_Check = Callable[[Any], bool]
+
+
+def _plain_types(hint: Any) -> frozenset[type] | None:
+    """The types a value of this annotation may have, when it names only plain types (``str``,
+    ``str | None``, ``date``); ``None`` for a tuple, a record or a literal."""
+    if hint is None or hint is type(None):
+        return frozenset({type(None)})
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        allowed: frozenset[type] = frozenset()
+        for part in typing.get_args(hint):
+            types_of_part = _plain_types(part)
+            if types_of_part is None:
+                return None
+            allowed |= types_of_part
+        return allowed
+    if isinstance(hint, type) and not issubclass(hint, tuple):
+        return frozenset({hint})
+    return None
+
+
+def _record_check(record: type[tuple[Any, ...]]) -> _Check:
+    """Whether a value is a well-typed ``record`` (a NamedTuple of :mod:`briefing.records`),
+    every field as its annotation says, records inside included: derived from the annotations,
+    so a field added to a record is checked too. The fields of plain types are checked a group
+    at a time, in C: a briefing in about 30 microseconds."""
+    hints = typing.get_type_hints(record)
+    groups: dict[frozenset[type], list[int]] = {}
+    others: list[tuple[int, _Check]] = []
+    for position, name in enumerate(record._fields):  # type: ignore[attr-defined]
+        plain = _plain_types(hints[name])
+        if plain is not None:
+            groups.setdefault(plain, []).append(position)
+        else:
+            others.append((position, _value_check(hints[name])))
+    plain_checks = [(_getter(positions), allowed) for allowed, positions in groups.items()]
+
+    def check(value: Any) -> bool:
+        return (
+            type(value) is record
+            and all(set(map(type, get(value))) <= allowed for get, allowed in plain_checks)
+            and all(inner(value[position]) for position, inner in others)
+        )
+
+    return check
+
+
+def _value_check(hint: Any) -> _Check:
+    """Whether a value is of the type this annotation names."""
+    plain = _plain_types(hint)
+    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
+    if plain is not None:
+        return lambda value: type(value) in plain
+    if origin is typing.Literal:
+        return lambda value: value in arguments
+    if origin in (typing.Union, types.UnionType):
+        alternatives = [_value_check(argument) for argument in arguments]
+        return lambda value: any(check(value) for check in alternatives)
+    if origin is tuple and arguments[1:] == (Ellipsis,):
+        items = _plain_types(arguments[0])
+        if items is not None:
+            return lambda value: type(value) is tuple and set(map(type, value)) <= items
+        item = _value_check(arguments[0])
+        return lambda value: type(value) is tuple and all(map(item, value))
+    if isinstance(hint, type) and issubclass(hint, tuple) and hasattr(hint, "_fields"):
+        return _record_check(hint)
+    raise TypeError(f"no check for values of type {hint}")
+
+
+def _getter(positions: list[int]) -> Callable[[Any], tuple[Any, ...]]:
+    """The values at these positions of a tuple, as a tuple (operator.itemgetter: in C)."""
+    if len(positions) == 1:
+        position = positions[0]
+        return lambda value: (value[position],)
+    getter: Callable[[Any], tuple[Any, ...]] = operator.itemgetter(*positions)
+    return getter
+
+
+@cache  # built on first use: a command that decodes no briefing never pays for it
+def _briefing_check() -> _Check:
+    return _record_check(Briefing)
+
+
+def sound(briefing: object) -> bool:
+    """Whether a briefing decoded from a store (the index, a version read) is one a valid file
+    could have given: every field of the type it must have (records inside included), every
+    date one the formats can show, every grade a grade, and no two sections of one id (the
+    reader names its widgets after them). What fails is not used: the store is damaged."""
+    if not _briefing_check()(briefing):
+        return False
+    assert isinstance(briefing, Briefing)
+    dates = [e.date for e in briefing.timeline] + [c.date for c in briefing.corrections]
+    dates += [q.date for q in briefing.quotes if q.date is not None]
+    grades = [f.grade for f in briefing.key_facts if f.grade is not None]
+    return (
+        all(map(_shows, dates))
+        and all(GRADE.fullmatch(grade) for grade in grades)
+        and len({section.id for section in briefing.sections}) == len(briefing.sections)
+    )
+
+
+def _shows(when: str) -> bool:
+    """Whether :func:`event_date` can show this date."""
+    if not _EVENT_DATE.fullmatch(when):
+        return False
+    try:
+        event_date(when)
+    except (ValueError, IndexError):
+        return False
+    return True
+
+
+_EVENT_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-\d{2})?|\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")

@@ -482,6 +482,34 @@ def test_any_value_of_any_row_replaced_never_breaks_a_command(
         assert briefing == store.load(path).briefings[0]
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("date", ""), ("date", "2024-13"), ("date", "2024"), ("date", "2024-11-06/x"),
+     ("grade", "Z9")],
+)  # fmt: skip
+def test_a_row_whose_date_or_grade_no_format_can_show_is_refused(
+    tmp_path: Path, field: str, value: str
+) -> None:
+    """A well-typed value the file could never hold (an event's date as '', a grade 'Z9'):
+    the row is refused and the command goes on from the file (found by the test above)."""
+    data = minimal()
+    data["schema_version"] = 1.1
+    data["briefings"][0]["key_facts"][0]["grade"] = "B2"
+    path = write_json(tmp_path / "b.json", data)
+    open_library(path)
+    db_path = index_path(path, index.cache_dir() or tmp_path)
+    original = row(db_path)
+    wanted = ("timeline", 0, "date") if field == "date" else ("key_facts", 0, "grade")
+    where = next(p for p in _places(original) if p[-3:] == wanted)
+    set_row(db_path, _replaced(original, where, value))
+    library = open_library(path)
+    briefing = library.newest()
+    assert getattr(library, "_file", None) is not None  # refused: from the file
+    assert briefing == store.load(path).briefings[0]
+    for fmt in ("text", "markdown", "line"):
+        assert "".join(render([briefing], fmt, Options(full=True)))
+
+
 # --- 4. text from a tampered index is scrubbed, ids included ------------------------------
 
 
