@@ -412,6 +412,49 @@ def write_cited(path: Path) -> Path:
     return path
 
 
+NEWS_STEPS = [
+    Step("news overview"),  # the strip, a closed section's count, the fact old beside new
+    Step("news marks", ("u", "u")),  # a section open, its new and reworded paragraphs marked
+    Step("news facts", ("tab",)),  # the changed fact chosen
+    Step("news timeline", ("t",)),  # a new event marked
+    Step("news picker", ("escape", "b")),  # briefings marked new
+]
+"""The screens that show what changed since the last visit, on :func:`news_app` 's."""
+
+
+def news_app(folder: Path) -> Any:
+    """A reader coming back to a briefing that changed since it was read: the tests' maximal
+    briefing, read once, then revised (a fact's value and status, a paragraph added and one
+    reworded, an event, a thing to watch); a second briefing never read."""
+    import copy
+
+    from briefing.app import make_app
+    from briefing.index import open_library
+    from briefing.reading import Reading, source_key
+    from briefing.store import load
+    from tests.test_format import MAXIMAL
+
+    path = folder / "news.json"
+    other = copy.deepcopy(MAXIMAL) | {"id": "other", "title": "Another briefing"}
+    data = {"schema_version": 1.1, "briefings": [copy.deepcopy(MAXIMAL), other]}
+    path.write_text(json.dumps(data), "utf-8")
+    state = folder / "state" / "reading.json"
+    reading = Reading(state)
+    reading.mark(source_key(path), load(path).briefings[0])
+    assert reading.save() is None
+    briefing = data["briefings"][0]
+    briefing["key_facts"][0].update(value="310 km", status="confirmed")
+    paragraphs = briefing["sections"][0]["paragraphs"]
+    paragraphs[0] += " Reworded."
+    paragraphs.append("A paragraph added since.")
+    briefing["timeline"].append({"date": "2024-11-21", "event": "A new event.", "section": "one"})
+    briefing["watch"].append("Something new to watch.")
+    path.write_text(json.dumps(data), "utf-8")
+    return make_app(
+        open_library(path), state_path=state, source=path, loader=lambda: open_library(path)
+    )
+
+
 NARROW_SIZE = (80, 24)
 NARROW_STEPS = [Step("narrow overview"), Step("narrow facts", ("f",))]
 
@@ -434,14 +477,19 @@ TERMINAL_THEMES = [
 
 
 async def survey(
-    theme: str, size: tuple[int, int], steps: Sequence[Step], data: Path = BUNDLED
+    theme: str,
+    size: tuple[int, int],
+    steps: Sequence[Step],
+    data: Path = BUNDLED,
+    app: Any = None,
 ) -> Findings:
-    """Run the reader on the bundled briefings in ``theme`` and look at each screen."""
+    """Run the reader on the bundled briefings (or ``app``) in ``theme`` and look at each
+    screen."""
     from briefing.app import make_app
     from briefing.screens import reader
     from briefing.store import load
 
-    app = make_app(load(data))
+    app = app or make_app(load(data))
     findings = Findings(theme)
     flash, reader.FLASH_SECONDS = reader.FLASH_SECONDS, 3600  # flashed until looked at
     try:
@@ -495,16 +543,21 @@ def terminal_survey(pane: Pane, theme: str, steps: Sequence[Step] = TERMINAL_STE
     return findings
 
 
-def report(themes: Iterable[str], data: Path = BUNDLED, *, cited: bool = False) -> None:
+def report(
+    themes: Iterable[str], data: Path = BUNDLED, *, cited: bool = False, news: bool = False
+) -> None:
     """Print, as a Markdown table, the lowest contrast of each theme on each screen, and its
     worst character (in-process: Textual's output, read as a terminal would draw it); with
-    ``cited``, of the screens of :data:`CITED_STEPS` on a briefing of format 1.1 instead."""
+    ``cited``, of the screens of :data:`CITED_STEPS` on a briefing of format 1.1 instead; with
+    ``news``, of :data:`NEWS_STEPS`, what changed since the last visit."""
     import asyncio
     import tempfile
 
     surveys = (
         [(SURVEY_SIZE, CITED_STEPS)]
         if cited
+        else [(SURVEY_SIZE, NEWS_STEPS)]
+        if news
         else [(SURVEY_SIZE, STEPS), (NARROW_SIZE, NARROW_STEPS)]
     )
     names = [step.name for _, steps in surveys for step in steps]
@@ -516,7 +569,8 @@ def report(themes: Iterable[str], data: Path = BUNDLED, *, cited: bool = False) 
         for theme in themes:
             row: dict[str, Cell | None] = {}
             for size, steps in surveys:
-                row |= asyncio.run(survey(theme, size, steps, data)).lowest
+                app = news_app(Path(tempfile.mkdtemp(dir=folder))) if news else None
+                row |= asyncio.run(survey(theme, size, steps, data, app)).lowest
             cells = [cell for cell in row.values() if cell is not None]
             worst = min(cells, key=lambda cell: cell.ratio)
             shown = [f"{cell.ratio:.2f}" if cell else "-" for cell in row.values()]
@@ -584,6 +638,9 @@ if (
         action="store_true",
         help="the screens of format 1.1 (sources, grades, date notes) on a briefing of the tests",
     )
+    parser.add_argument(
+        "--news", action="store_true", help="the screens of what changed since the last visit"
+    )
     options = parser.parse_args()
     root = (options.root or ROOT).resolve()
     if options.terminal:
@@ -593,4 +650,4 @@ if (
         from textual.theme import BUILTIN_THEMES
 
         data = root / "data" / "briefings.json"
-        report(options.themes or BUILTIN_THEMES, data, cited=options.cited)
+        report(options.themes or BUILTIN_THEMES, data, cited=options.cited, news=options.news)

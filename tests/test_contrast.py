@@ -27,6 +27,7 @@ from tests.contrast import (
     CITED_STEPS,
     NARROW_SIZE,
     NARROW_STEPS,
+    NEWS_STEPS,
     STEPS,
     SURVEY_SIZE,
     TERMINAL_THEMES,
@@ -35,6 +36,7 @@ from tests.contrast import (
     in_theme,
     is_text,
     lowest,
+    news_app,
     parse_screen,
     rendered,
     screen_lines,
@@ -229,6 +231,23 @@ async def test_sources_grades_and_inferred_dates_read_in_every_theme(
     assert "Inferred from the story's mention" in shows["cited sources"]
     assert "between 6 and 17 November 2024 (inferred)" in shows["cited timeline"]
     assert "November 2024 (inferred)" in shows["cited quote"]
+
+
+@pytest.mark.parametrize("theme", list(BUILTIN_THEMES))
+async def test_what_changed_since_the_last_visit_reads_in_every_theme(
+    theme: str, tmp_path: Path
+) -> None:
+    """The strip, the old value beside the new, the gutter's marks, a closed section's count,
+    the timeline's and the picker's marks: words and shapes, at AA in every theme."""
+    found = await survey(theme, SURVEY_SIZE, NEWS_STEPS, app=news_app(tmp_path))
+    assert not found.failures(), "\n".join(found.failures())
+    shows = {name: "\n".join(lines) for name, lines in found.text.items()}
+    assert "Updated since you read it on" in shows["news overview"]
+    assert "310 km (was: 300 km)" in shows["news overview"]
+    assert "+ A paragraph added since." in shows["news marks"]
+    assert "~ First paragraph. Reworded." in shows["news marks"]
+    assert "+ new" in shows["news timeline"]
+    assert "· new" in shows["news picker"]
 
 
 # --- the real program in tmux ------------------------------------------------------------------
