@@ -59,10 +59,12 @@ def news_of(reading: Reading, source: str, briefing: Briefing) -> News:
     return News(briefing, "updated", read.read_at, tuple(compare(old, briefing)))
 
 
-def read_on(when: datetime) -> str:
-    """``2 December 2026 at 18:53``, in local time: when a briefing was read."""
+def read_on(when: datetime, now: datetime | None = None) -> str:
+    """``2 December at 18:53``, in local time: when a briefing was read (``2 December 2025 at
+    18:53`` when that was in another year than ``now``)."""
     local = when.astimezone()
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} at {local:%H:%M}"
+    year = "" if local.year == (now or datetime.now().astimezone()).year else f" {local.year}"
+    return f"{local.day} {MONTHS[local.month - 1]}{year} at {local:%H:%M}"
 
 
 def headline(state: State, read_at: datetime | None, changes: Sequence[Change] = ()) -> str:
@@ -94,8 +96,8 @@ def render(news: Sequence[News], fmt: str, width: int = 80, styled: bool = False
             yield line + "\n"
     if not shown:
         count = len(news)
-        what = "this briefing" if count == 1 else f"these {count} briefings"
-        yield f"Nothing new: you have read {what} as they are now.\n"
+        what = "this briefing as it is" if count == 1 else f"these {count} briefings as they are"
+        yield f"Nothing new: you have read {what} now.\n"
 
 
 # --- text ---------------------------------------------------------------------------------

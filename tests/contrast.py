@@ -435,14 +435,14 @@ def news_app(folder: Path) -> Any:
     from tests.test_format import MAXIMAL
 
     path = folder / "news.json"
+    briefing: dict[str, Any] = copy.deepcopy(MAXIMAL)
     other = copy.deepcopy(MAXIMAL) | {"id": "other", "title": "Another briefing"}
-    data = {"schema_version": 1.1, "briefings": [copy.deepcopy(MAXIMAL), other]}
+    data = {"schema_version": 1.1, "briefings": [briefing, other]}
     path.write_text(json.dumps(data), "utf-8")
     state = folder / "state" / "reading.json"
     reading = Reading(state)
     reading.mark(source_key(path), load(path).briefings[0])
     assert reading.save() is None
-    briefing = data["briefings"][0]
     briefing["key_facts"][0].update(value="310 km", status="confirmed")
     paragraphs = briefing["sections"][0]["paragraphs"]
     paragraphs[0] += " Reworded."

@@ -39,7 +39,7 @@ def test_a_briefing_never_read_is_new_then_nothing_once_marked_read(published: P
     assert (marked.returncode, marked.stdout, marked.stderr) == (0, "", "")
     after = changes(published)
     assert after.returncode == 1, after.stderr
-    assert after.stdout == "Nothing new: you have read this briefing as they are now.\n"
+    assert after.stdout == "Nothing new: you have read this briefing as it is now.\n"
 
 
 def test_a_revision_is_shown_old_beside_new_and_exits_0(published: Path) -> None:
@@ -141,3 +141,18 @@ def test_hostile_text_in_a_change_is_inert(published: Path) -> None:
         assert result.returncode == 0, result.stderr
         body = result.stdout.replace("\x1b[1m", "").replace("\x1b[2m", "").replace("\x1b[0m", "")
         assert "\x1b" not in body and "\x07" not in body and "\x9b" not in body, fmt
+
+
+def test_when_it_was_read_is_said_in_local_time_the_year_only_when_another() -> None:
+    from datetime import UTC, datetime
+
+    from briefing.changelog import read_on
+
+    when = datetime(2026, 12, 2, 18, 53, tzinfo=UTC)
+    local = when.astimezone()
+    day = f"{local.day} {local:%B}"
+    assert read_on(when, now=when) == f"{day} at {local:%H:%M}"
+    assert (
+        read_on(when, now=datetime(2027, 1, 5, tzinfo=UTC))
+        == f"{day} {local.year} at {local:%H:%M}"
+    )

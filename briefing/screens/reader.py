@@ -322,6 +322,11 @@ class ReaderScreen(Screen[None]):
             parts = {k: how for k, how in marks.parts.items() if k.section == section_id}
             count = marks.sections.get(section_id, 0)
             view.show_changes(parts, count, section_id in marks.new_sections)
+        self._show_strip()
+
+    def _show_strip(self) -> None:
+        """The strip of what changed, unless there is none or it was dismissed."""
+        marks = self.marks
         strip = self.query_one(NewsStrip)
         if self._headline is None or self.briefing.id in self._dismissed:
             strip.say(None)
@@ -337,7 +342,8 @@ class ReaderScreen(Screen[None]):
         if self.marks.stops:
             hints.append(f"{shown('reader.next-change')}: next change")
         hints.append(f"{shown('reader.dismiss-news')}: dismiss")
-        hints.append(f"marked {GUTTER['added']} new, {GUTTER['changed']} changed")
+        if not self.narrow:  # on a small screen every line counts: the help says it
+            hints.append(f"marked {GUTTER['added']} new, {GUTTER['changed']} changed")
         return " \u00b7 ".join(hints)
 
     async def _replace(self, briefing: Briefing, open_ids: Set[str] = frozenset()) -> None:
@@ -415,6 +421,8 @@ class ReaderScreen(Screen[None]):
 
     def watch_narrow(self, narrow: bool) -> None:
         self.show_facts = not narrow
+        if self.is_mounted:
+            self._show_strip()  # its key hints fit the width
 
     def watch_show_facts(self, show: bool) -> None:
         self.set_class(show, "-show-facts")
