@@ -295,3 +295,40 @@ def user_folder(kind: str) -> Path:
     configured = os.environ.get(variable, "")
     base = Path(configured) if configured and Path(configured).is_absolute() else home / default
     return base / APP_NAME
+
+
+_CLOEXEC: int = getattr(os, "O_CLOEXEC", 0)
+
+
+def write_atomically(path: Path, text: str, prefix: str) -> None:
+    """Write ``text`` to a temporary file beside ``path`` (named ``prefix...tmp``, created new:
+    no link followed), flush it to disk, rename it over ``path`` (a link there is replaced, not
+    written through) and make the rename durable. What this program saves (settings, what was
+    read) is written so: a crash leaves the old file or the new one, never half of one."""
+    import tempfile  # only when something is saved
+
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where folders can be opened)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | _CLOEXEC)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

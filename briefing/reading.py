@@ -30,7 +30,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -41,7 +40,7 @@ from briefing import records
 
 if TYPE_CHECKING:
     from briefing.library import Library
-from briefing.files import FileTooLarge, read_regular, real_path, user_folder
+from briefing.files import FileTooLarge, read_regular, real_path, user_folder, write_atomically
 
 READING_FILE = "reading.json"
 """The entries, in the user's state folder; beside it the folder :data:`VERSIONS`."""
@@ -316,7 +315,7 @@ class Reading:
                 wanted = {entry.digest for entry in entries.values() if entry.digest}
                 folder = path.parent / VERSIONS
                 self._write_versions(folder, wanted)
-                _write_atomically(path, _encode(entries, last))
+                write_atomically(path, _encode(entries, last), _TEMPORARY)
                 _prune(folder, wanted)
                 self._entries, self._last = entries, last
         except OSError as error:
@@ -340,7 +339,7 @@ class Reading:
             except FileNotFoundError:
                 pass
             text = json.dumps(briefing.to_json(), ensure_ascii=False, separators=(",", ":"))
-            _write_atomically(file, text)
+            write_atomically(file, text, _TEMPORARY)
 
 
 # --- the file's content -------------------------------------------------------------------
@@ -518,36 +517,6 @@ def _not_a_folder(folder: Path) -> str | None:
     if not stat.S_ISDIR(mode):
         return f"Ignoring saved versions read: {folder} is not a folder"
     return None
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write a temporary file beside ``path`` (created new: no link followed), flush it to
-    disk, and rename it over ``path``: a link there is replaced, not written through."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable (where folders can be opened)."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY | _CLOEXEC)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 def _prune(folder: Path, wanted: set[str]) -> None:

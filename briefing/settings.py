@@ -11,13 +11,11 @@ No Textual here; the app calls these functions.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefing.files import read_regular, user_folder
+from briefing.files import read_regular, user_folder, write_atomically
 
 SETTINGS_FILE = "settings.json"
 
@@ -84,19 +82,8 @@ def _load_object(path: Path, what: str) -> tuple[dict[str, Any], str | None]:
 def _save_object(path: Path, data: dict[str, Any], what: str) -> str | None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp"
-        )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(data, stream, indent=2, ensure_ascii=False)
-                stream.write("\n")
-                stream.flush()
-                os.fsync(stream.fileno())
-            Path(temporary).replace(path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        write_atomically(path, text, f".{path.stem}-")
     except OSError as error:
         return f"Could not save {what} to {path}: {error.strerror or error}"
     return None
