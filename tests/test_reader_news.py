@@ -10,6 +10,7 @@ from typing import Any
 
 from briefing.app import BriefingApp, make_app
 from briefing.index import open_library
+from briefing.screens.help import HelpScreen
 from briefing.screens.picker import BriefingPicker
 from briefing.widgets.facts import FactsPanel
 from briefing.widgets.news import NewsStrip
@@ -120,6 +121,13 @@ async def test_footer_and_keys_offer_changes_only_when_there_are(tmp_path: Path)
         await pilot.pause()
         assert "Next change" not in screen_text(app)
         assert reader(app).check_action("next_change", ()) is False
+        await pilot.press("question_mark")  # the help knows them all the same
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = dict((description, key) for key, description in app.screen.rows)
+        assert rows["Next change (when the briefing changed since you read it)"] == "u"
+        assert rows["Previous change (when the briefing changed since you read it)"] == "U"
+        await pilot.press("escape")
         await pilot.press("q")
     write_json(path, _revise(minimal()))
     app = _app(path, state)

@@ -46,7 +46,9 @@ def help_rows(screen: Screen[object]) -> list[tuple[str, str]]:
         keys, _ = rows.setdefault(group, ([], description))
         if display not in keys:
             keys.append(display)
-    return [(_keys_text(keys), description) for keys, description in rows.values()]
+    shown = [(_keys_text(keys), description) for keys, description in rows.values()]
+    also = getattr(screen, "help_also", None)  # keys that do not apply now, but will
+    return shown + (also() if callable(also) else [])
 
 
 def _keys_text(keys: list[str]) -> str:

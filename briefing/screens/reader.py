@@ -862,6 +862,19 @@ class ReaderScreen(Screen[None]):
         said = self.marks.said[self._stop]
         self.notify(f"Change {self._stop + 1} of {len(stops)}: {said}", timeout=3, markup=False)
 
+    def help_also(self) -> list[tuple[str, str]]:
+        """The help's rows for the keys of what changed, while nothing did (they apply as soon
+        as a briefing you read has changed: the help says so, the footer only then)."""
+        shown = getattr(self.app, "key_shown", None)
+        if shown is None or self.marks.stops:
+            return []
+        when = " (when the briefing changed since you read it)"
+        return [
+            (shown("reader.next-change"), f"Next change{when}"),
+            (shown("reader.previous-change"), f"Previous change{when}"),
+            (shown("reader.dismiss-news"), "Dismiss the note of what changed"),
+        ]
+
     def action_dismiss_news(self) -> None:
         """Dismiss the strip that says what changed (the marks stay, for this visit)."""
         self._dismissed.add(self.briefing.id)
