@@ -323,8 +323,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     broken = 200 if args.smoke else args.broken
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
-        # Every run, here and in the commands measured, keeps its indexes in this run's folder.
+        # Every run, here and in the commands measured, keeps its indexes in this run's folder,
+        # and its settings and what it read: the user's own are neither read nor changed.
         os.environ[CACHE_ENV] = str(workdir / "cache")
+        for variable, name in (("XDG_CONFIG_HOME", "cfg"), ("XDG_STATE_HOME", "state")):
+            os.environ[variable] = str(workdir / name)
         big = scale_file(workdir, count)
         rows: list[Row] = []
         parts: list[tuple[str, Callable[[], list[Row]]]] = [
