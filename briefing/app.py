@@ -226,7 +226,8 @@ class BriefingApp(App[None]):
                 return Marks(), None, ""
             return Marks(), _headline(read, []), "updated"
         base = old if old is not None else self._first_shown[briefing.id]
-        changes = compare(base, briefing)
+        # The version first shown in this run is the one shown: nothing to compare (at start).
+        changes = [] if base is briefing else compare(base, briefing)
         if not changes:
             return Marks(), None, "new" if read is None else ""
         from briefing.marks import marks_of

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from briefing.changes import Change, How, said, tally
 from briefing.search import BodyKey, CorrectionKey, FactKey, LeadKey, SectionKey
 
 if TYPE_CHECKING:
+    from briefing.changes import Change, How
     from briefing.records import Briefing, KeyFact
 
 WATCH: Literal["watch"] = "watch"
@@ -73,8 +73,9 @@ class Marks:
     @property
     def summary(self) -> str:
         """``2 facts changed, 1 new paragraph`` (:func:`briefing.changes.tally`)."""
-        summary: str = tally(self.changes)
-        return summary
+        from briefing.changes import tally
+
+        return tally(self.changes)
 
 
 def marks_of(old: Briefing, new: Briefing, changes: Sequence[Change]) -> Marks:
@@ -148,6 +149,8 @@ class _Found:
     def stop(self, rank: tuple[int, ...], stop: Stop) -> None:
         """A place ``u`` goes to, said in words: where the change is and what it is."""
         assert self.change is not None
+        from briefing.changes import said  # (imported once: marks_of is what needs it)
+
         self.stops.append((rank, stop, said(self.change, self.new)))
 
     def _section_stop(self, section: str, *rank: int) -> None:

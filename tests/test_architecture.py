@@ -115,3 +115,10 @@ def test_only_the_collector_module_touches_the_garbage_collector() -> None:
             if "gc" in [name.split(".")[0] for name in names if isinstance(name, str)]:
                 touching.add(path.relative_to(package).as_posix())
     assert touching == {"collector.py"}
+
+
+def test_the_reader_starts_without_the_comparison() -> None:
+    """What changed is compared only when a briefing read before has changed: the reader's
+    start does not import the comparison (nor the output of ``briefing changes``)."""
+    modules = imported_after("import briefing.app")
+    assert not {"briefing.changes", "briefing.changelog"} & modules

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
@@ -9,12 +11,14 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from briefing.changes import How
 from briefing.marks import GUTTER
 from briefing.records import Briefing
 from briefing.screens.dialog import dialog_css
 from briefing.widgets.bindings import bindings
 from briefing.widgets.highlight import shown
+
+if TYPE_CHECKING:
+    from briefing.changes import How
 
 
 class TimelineScreen(ModalScreen[str | None]):

@@ -6,11 +6,13 @@ changed since the briefing was last read: ``Updated since you read it on 19 Nove
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.widgets import Static
 
-from briefing.changes import Change
+if TYPE_CHECKING:
+    from briefing.changes import Change
 
 
 class NewsStrip(Static):

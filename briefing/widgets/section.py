@@ -18,7 +18,8 @@ from briefing.widgets.bindings import bindings
 if TYPE_CHECKING:
     from textual.geometry import Size
 
-from briefing.changes import How
+    from briefing.changes import How
+
 from briefing.marks import GUTTER
 from briefing.records import Quote, Section
 from briefing.search import BodyKey, SectionKey
