@@ -97,9 +97,11 @@ class BriefingApp(App[None]):
         self.source_key = source_key(source) if source is not None else None
         """How :attr:`reading` names the data source (``None``: standard input, or a document
         in memory: nothing is remembered)."""
-        self._baselines: dict[str, tuple[Read | None, Briefing | None]] = {}
-        """Each briefing shown in this run: how it was read before and the version then read
-        (``None``: never read, or that version is lost)."""
+        self._baselines: dict[str, Read | None] = {}
+        """Each briefing shown in this run: how it was read before (``None``: never)."""
+        self._versions: dict[str, Briefing | None] = {}
+        """The version each was read in before this run, loaded when first needed (``None``:
+        never read, or that version is lost)."""
         self._first_shown: dict[str, Briefing] = {}
         """The version of each briefing first shown in this run."""
         self._marks: dict[str, str] | None = None
@@ -188,10 +190,8 @@ class BriefingApp(App[None]):
             return None, Place()
         previous = self.reading.read(self.source_key, briefing.id)
         if briefing.id not in self._baselines:
-            version = self.reading.version(previous) if previous else None
-            self._baselines[briefing.id] = (previous, version)
+            self._baselines[briefing.id] = previous
             self._first_shown[briefing.id] = briefing
-            self._tell_reading_warnings()
         place = self.reading.place_of(self.source_key, briefing.id)
         self.reading.mark(self.source_key, briefing)
         if self._marks is not None:
@@ -207,7 +207,11 @@ class BriefingApp(App[None]):
         """The version of this briefing read before this run first showed it (``None``: never
         read, its version is lost, or the briefing has not been shown in this run). Later
         visits in the same run give the same one: what changed is measured from there."""
-        return self._baselines.get(briefing_id, (None, None))[1]
+        if briefing_id not in self._versions:
+            read = self._baselines.get(briefing_id)
+            self._versions[briefing_id] = self.reading.version(read) if read else None
+            self._tell_reading_warnings()
+        return self._versions[briefing_id]
 
     def news(self, briefing: Briefing) -> tuple[Marks, str | None, str]:
         """What is new in ``briefing``, shown now (after :meth:`visit`), for the reader's marks
@@ -216,16 +220,19 @@ class BriefingApp(App[None]):
         strip's headline, and the header's word, ``new`` or ``updated``."""
         if self.source_key is None or briefing.id not in self._baselines:
             return Marks(), None, ""
+        read = self._baselines[briefing.id]
+        shown = self.reading.read(self.source_key, briefing.id)  # marked by visit()
+        if read is not None and shown is not None and read.digest == shown.digest:
+            return Marks(), None, ""  # read as it is: the usual case, and nothing to load
+        if read is None:
+            base = self._first_shown[briefing.id]  # a reload's changes, in a first visit
+        else:
+            version = self.previous_version(briefing.id)
+            if version is None:  # the version read is lost: all that is known is that it differs
+                return Marks(), _headline(read, []), "updated"
+            base = version
         from briefing.changes import compare
-        from briefing.reading import digest
 
-        read, old = self._baselines[briefing.id]
-        if read is not None and old is None:
-            # Read before, but that version is lost: all that is known is whether it changed.
-            if read.digest == digest(briefing):
-                return Marks(), None, ""
-            return Marks(), _headline(read, []), "updated"
-        base = old if old is not None else self._first_shown[briefing.id]
         # The version first shown in this run is the one shown: nothing to compare (at start).
         changes = [] if base is briefing else compare(base, briefing)
         if not changes:
