@@ -235,3 +235,12 @@ async def test_hostile_text_in_a_change_stays_text(tmp_path: Path) -> None:
         assert "[@click=app.quit]" in screen_text(app)
         await pilot.press("q")
     assert json.loads(state.read_text())  # saved
+
+
+def test_the_app_is_what_the_reader_asks_for_to_remember_what_is_read(tmp_path: Path) -> None:
+    """The screen reaches the app through a protocol (no import of the app): a renamed method
+    would silently stop the remembering, so the app is held to it."""
+    from briefing.screens.reader import Visits
+
+    path = write_json(tmp_path / "briefings.json", minimal())
+    assert isinstance(_app(path, tmp_path / "reading.json"), Visits)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Iterator, Set
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual import on
 from textual.app import ComposeResult
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from textual.geometry import Size
     from textual.timer import Timer
 
-    from briefing.app import BriefingApp
 
 NARROW = 100
 """Below this many columns the facts panel leaves the side and opens over the sections."""
@@ -67,6 +66,25 @@ TINY = 50
 
 FLASH_SECONDS = 1.5
 """How long a section chosen from the facts panel stays highlighted."""
+
+
+@runtime_checkable
+class Visits(Protocol):
+    """What the screen asks of an app that remembers what is read
+    (:class:`briefing.app.BriefingApp`), named here so that the screen need not import it."""
+
+    def visit(self, briefing: Briefing) -> tuple[Read | None, Place]:
+        """The screen is about to show ``briefing``: it counts as read."""
+        ...
+
+    def leave(self, briefing_id: str, place: Place) -> None:
+        """The screen leaves a briefing: where it was in it."""
+        ...
+
+    def briefing_marks(self) -> dict[str, str]:
+        """Each briefing's mark in the picker (``new``, ``updated``)."""
+        ...
+
 
 News = Callable[[Briefing], tuple[Marks, str | None, str]]
 """What is new in a briefing shown, for its reader: the marks, the strip's headline (``None``:
@@ -391,11 +409,9 @@ class ReaderScreen(Screen[None]):
         opened = tuple(view.section.id for view in self.sections if view.expanded)
         return Place(opened, round(main.scroll_y))
 
-    def _visits(self) -> BriefingApp | None:
-        """The app that remembers what is read (``None`` in an app of another kind)."""
-        from briefing.app import BriefingApp  # the app imports this module
-
-        return self.app if isinstance(self.app, BriefingApp) else None
+    def _visits(self) -> Visits | None:
+        """The app, when it remembers what is read (``None`` in an app of another kind)."""
+        return self.app if isinstance(self.app, Visits) else None
 
     def _prepare_sections(self, index: int) -> None:
         """While idle, wrap the sections' bodies one at a time, so that opening them (``e``
