@@ -110,13 +110,12 @@ class BriefingApp(App[None]):
         remembered = self.reading.last(self.source_key) if self.source_key else None
         wanted = briefing_id or remembered
         first = (library.briefing(wanted) if wanted else None) or library.newest()
-        previous, place = self.visit(first)
+        place = self.visit(first)
         self.reader = ReaderScreen(
             library,
             first,
             place.open_sections,
             scroll=place.scroll,
-            previous=previous,
             news=self.news,
         )
         self._signature = signature(source) if source else None
@@ -179,36 +178,39 @@ class BriefingApp(App[None]):
 
     # --- what was read ---------------------------------------------------------------------
 
-    def visit(self, briefing: Briefing) -> tuple[Read | None, Place]:
-        """The reader is about to show ``briefing``: mark this version read, and give how it
-        was last read before (``None``: never, or no source to remember it by) and where the
-        reader was in it (open sections, scroll).
+    def visit(self, briefing: Briefing) -> Place:
+        """The reader is about to show ``briefing``: mark this version read, and give where
+        the reader was in it (open sections, scroll).
 
-        The first visit of a briefing in this run also keeps the version read before, for
-        :meth:`previous_version`."""
+        The first visit of a briefing in this run also keeps how it was read before, for
+        :meth:`read_before` and :meth:`previous_version`."""
         if self.source_key is None:
-            return None, Place()
-        previous = self.reading.read(self.source_key, briefing.id)
+            return Place()
         if briefing.id not in self._baselines:
-            self._baselines[briefing.id] = previous
+            self._baselines[briefing.id] = self.reading.read(self.source_key, briefing.id)
             self._first_shown[briefing.id] = briefing
         place = self.reading.place_of(self.source_key, briefing.id)
         self.reading.mark(self.source_key, briefing)
         if self._marks is not None:
             self._marks[briefing.id] = ""  # read now
-        return previous, place
+        return place
 
     def leave(self, briefing_id: str, place: Place) -> None:
         """The reader leaves a briefing (for another, or to quit): keep where it was in it."""
         if self.source_key is not None:
             self.reading.place(self.source_key, briefing_id, *place)
 
+    def read_before(self, briefing_id: str) -> Read | None:
+        """How this briefing was last read before this run first showed it (``None``: never,
+        or it has not been shown in this run)."""
+        return self._baselines.get(briefing_id)
+
     def previous_version(self, briefing_id: str) -> Briefing | None:
         """The version of this briefing read before this run first showed it (``None``: never
         read, its version is lost, or the briefing has not been shown in this run). Later
         visits in the same run give the same one: what changed is measured from there."""
         if briefing_id not in self._versions:
-            read = self._baselines.get(briefing_id)
+            read = self.read_before(briefing_id)
             self._versions[briefing_id] = self.reading.version(read) if read else None
             self._tell_reading_warnings()
         return self._versions[briefing_id]
@@ -220,7 +222,7 @@ class BriefingApp(App[None]):
         strip's headline, and the header's word, ``new`` or ``updated``."""
         if self.source_key is None or briefing.id not in self._baselines:
             return Marks(), None, ""
-        read = self._baselines[briefing.id]
+        read = self.read_before(briefing.id)
         shown = self.reading.read(self.source_key, briefing.id)  # marked by visit()
         if read is not None and shown is not None and read.digest == shown.digest:
             return Marks(), None, ""  # read as it is: the usual case, and nothing to load

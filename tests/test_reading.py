@@ -407,7 +407,7 @@ async def test_the_version_read_before_is_kept_for_this_run(tmp_path: Path) -> N
     path = write_json(tmp_path / "b.json", minimal())
     app = reloading_app(path, state_path=state)
     async with app.run_test(size=SIZE) as pilot:
-        assert app.previous_version("first") is None and reader(app).previous is None
+        assert app.previous_version("first") is None and app.read_before("first") is None
         await pilot.press("q")
     data = minimal()
     data["briefings"][0]["title"] = "Revised"
@@ -417,7 +417,7 @@ async def test_the_version_read_before_is_kept_for_this_run(tmp_path: Path) -> N
         await pilot.pause()
         before = again.previous_version("first")
         assert before is not None and before.title == "First briefing"
-        assert reader(again).previous is not None
+        assert again.read_before("first") is not None
         await pilot.press("q")
     third = reloading_app(path, state_path=state)
     async with third.run_test(size=SIZE):

@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 from briefing import keys
 from briefing.library import Library
 from briefing.marks import GUTTER, WATCH, Marks, Stop
-from briefing.reading import Place, Read
+from briefing.reading import Place
 from briefing.records import (
     Briefing,
     KeyFact,
@@ -73,8 +73,9 @@ class Visits(Protocol):
     """What the screen asks of an app that remembers what is read
     (:class:`briefing.app.BriefingApp`), named here so that the screen need not import it."""
 
-    def visit(self, briefing: Briefing) -> tuple[Read | None, Place]:
-        """The screen is about to show ``briefing``: it counts as read."""
+    def visit(self, briefing: Briefing) -> Place:
+        """The screen is about to show ``briefing``: it counts as read; where the reader was
+        in it."""
         ...
 
     def leave(self, briefing_id: str, place: Place) -> None:
@@ -231,19 +232,14 @@ class ReaderScreen(Screen[None]):
         open_sections: Iterable[str] = (),
         *,
         scroll: int = 0,
-        previous: Read | None = None,
         news: News = no_news,
     ) -> None:
         """``open_sections`` and ``scroll``: the ids of the sections to show open at first and
         the lines scrolled down (where the reader was in this briefing when it last left it);
-        ``previous``: how it was read before (see :attr:`previous`); ``news``: what is new in
-        each briefing shown, asked once each time one is shown."""
+        ``news``: what is new in each briefing shown, asked once each time one is shown."""
         super().__init__()
         self.library = library
         self.briefing = briefing
-        self.previous = previous
-        """How the briefing on screen was last read before this visit (``None``: never, or
-        nothing is remembered): set each time another briefing is shown."""
         self._scroll_at_start = scroll
         self.news = news
         self.marks = Marks()
@@ -937,7 +933,7 @@ class ReaderScreen(Screen[None]):
         place = Place()
         if visits is not None:
             visits.leave(self.briefing.id, self.place())
-            self.previous, place = visits.visit(briefing)
+            place = visits.visit(briefing)
         self.briefing = briefing
         self._last_section = None
         self._leave_search()
@@ -966,9 +962,7 @@ class ReaderScreen(Screen[None]):
         shown = kept or library.newest()
         visits = self._visits()
         if visits is not None:  # the new version on screen is the one read (the place stays)
-            previous, _ = visits.visit(shown)
-            if kept is None:
-                self.previous = previous
+            visits.visit(shown)
         await self._replace(shown, open_ids if kept is not None else set())
         self._last_section = focused if kept is not None else None
         self._focus_section(self._section_index(self._last_section))
