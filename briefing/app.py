@@ -233,15 +233,13 @@ class BriefingApp(App[None]):
             if version is None:  # the version read is lost: all that is known is that it differs
                 return Marks(), _headline(read, []), "updated"
             base = version
-        from briefing.changes import compare
-
-        # The version first shown in this run is the one shown: nothing to compare (at start).
-        changes = [] if base is briefing else compare(base, briefing)
-        if not changes:
-            return Marks(), None, "new" if read is None else ""
         from briefing.marks import marks_of
 
-        return marks_of(base, briefing, changes), _headline(read, changes), "updated"
+        # The version first shown in this run is the one shown: nothing to compare (at start).
+        marks = Marks() if base is briefing else marks_of(base, briefing)
+        if not marks:
+            return marks, None, "new" if read is None else ""
+        return marks, _headline(read, marks.changes), "updated"
 
     def briefing_marks(self) -> dict[str, str]:
         """Each briefing's mark in the picker: ``new``, ``updated``, or nothing when read as it

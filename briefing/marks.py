@@ -10,7 +10,6 @@ new, and the places to go to, in the order they are on the page. Places are the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -78,8 +77,12 @@ class Marks:
         return tally(self.changes)
 
 
-def marks_of(old: Briefing, new: Briefing, changes: Sequence[Change]) -> Marks:
-    """What to mark in ``new``, read last as ``old``, given the changes between them."""
+def marks_of(old: Briefing, new: Briefing) -> Marks:
+    """What to mark in ``new``, read last as ``old``: the changes between them
+    (:func:`briefing.changes.compare`) as the reader shows them."""
+    from briefing.changes import compare
+
+    changes = compare(old, new)
     found = _Found(old, new)
     for change in changes:
         found.add(change)

@@ -10,7 +10,6 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.changes import compare
 from briefing.marks import WATCH, marks_of
 from briefing.records import Briefing
 from briefing.search import BodyKey, FactKey, LeadKey, SectionKey
@@ -25,7 +24,7 @@ def _briefing(data: dict[str, Any]) -> Briefing:
 
 def _marks(old: dict[str, Any], new: dict[str, Any]) -> Any:
     before, after = _briefing(old), _briefing(new)
-    return marks_of(before, after, compare(before, after))
+    return marks_of(before, after)
 
 
 def test_the_default_briefing_revised_is_marked_where_it_changed() -> None:
