@@ -244,3 +244,18 @@ def test_the_app_is_what_the_reader_asks_for_to_remember_what_is_read(tmp_path: 
 
     path = write_json(tmp_path / "briefings.json", minimal())
     assert isinstance(_app(path, tmp_path / "reading.json"), Visits)
+
+
+async def test_a_new_thing_to_watch_has_the_gutter_mark_for_bullet(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "briefings.json", minimal())
+    state = tmp_path / "state" / "reading.json"
+    await _visit(path, state)
+    data = minimal()
+    data["briefings"][0]["watch"].append("Something new to watch.")
+    write_json(path, data)
+    app = _app(path, state)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = screen_text(app)
+        assert "• What comes next." in screen and "+ Something new to watch." in screen
+        await pilot.press("q")

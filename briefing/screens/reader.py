@@ -314,8 +314,9 @@ class ReaderScreen(Screen[None]):
         changed = self.marks.lead.get("bottom_line")
         bottom_line = self.query_one("#bottom-line")
         bottom_line.border_title = "Bottom line" + (" \u00b7 changed" if changed else "")
+        new = self.marks.watch  # a new or reworded item's bullet is its gutter mark
         items = [
-            shown(f"{GUTTER.get(self.marks.watch.get(i, 'removed'), '•')} {item}")
+            shown(f"{GUTTER[new[i]] if i in new else '•'} {item}")
             for i, item in enumerate(briefing.watch)
         ]
         self._show("watch", Content("\n").join(items))
