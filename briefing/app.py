@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -34,7 +34,7 @@ from briefing.reading import Place, Read, Reading, source_key
 from briefing.records import Briefing, Document
 
 if TYPE_CHECKING:
-    from briefing.changes import Change
+    pass
 from briefing.screens.reader import ReaderScreen
 from briefing.settings import Settings, load_settings, save_settings
 from briefing.widgets.bindings import bindings
@@ -226,20 +226,21 @@ class BriefingApp(App[None]):
         shown = self.reading.read(self.source_key, briefing.id)  # marked by visit()
         if read is not None and shown is not None and read.digest == shown.digest:
             return Marks(), None, ""  # read as it is: the usual case, and nothing to load
-        if read is None:
-            base = self._first_shown[briefing.id]  # a reload's changes, in a first visit
-        else:
-            version = self.previous_version(briefing.id)
-            if version is None:  # the version read is lost: all that is known is that it differs
-                return Marks(), _headline(read, []), "updated"
-            base = version
+        # A reload's changes in a first visit; else since the version read (lost: it differs).
+        base = (
+            self._first_shown[briefing.id] if read is None else self.previous_version(briefing.id)
+        )
+        if base is briefing:  # the version first shown in this run is the one shown: at start
+            return Marks(), None, "new"
+        from briefing.changelog import headline
         from briefing.marks import marks_of
 
-        # The version first shown in this run is the one shown: nothing to compare (at start).
-        marks = Marks() if base is briefing else marks_of(base, briefing)
-        if not marks:
+        if base is None:  # read before, but that version is lost: all that is known
+            return Marks(), headline("updated", read.read_at if read else None), "updated"
+        marks = marks_of(base, briefing)
+        if not marks:  # nothing the comparison looks at changed (the tags, say)
             return marks, None, "new" if read is None else ""
-        return marks, _headline(read, marks.changes), "updated"
+        return marks, headline("updated", read.read_at if read else None, marks.changes), "updated"
 
     def briefing_marks(self) -> dict[str, str]:
         """Each briefing's mark in the picker: ``new``, ``updated``, or nothing when read as it
@@ -492,17 +493,6 @@ class BriefingApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(help_rows(self.screen)))
-
-
-def _headline(read: Read | None, changes: Sequence[Change]) -> str:
-    """The strip's words: ``Updated since you read it on 19 November 2024 at 14:02: 1 fact
-    changed`` (:func:`briefing.changelog.headline`); for a briefing first read in this run,
-    ``Updated since you opened it: ...``."""
-    from briefing.changelog import headline
-
-    if read is None:
-        return headline("updated", None, changes).replace("you read it", "you opened it")
-    return headline("updated", read.read_at, changes)
 
 
 def _terminal() -> int | None:

@@ -70,14 +70,15 @@ def read_on(when: datetime, now: datetime | None = None) -> str:
 def headline(state: State, read_at: datetime | None, changes: Sequence[Change] = ()) -> str:
     """``Updated since you read it on 19 November 2024 at 14:02: 2 facts changed, 1 new
     paragraph``; ``New: not read before``; or ``No change since you read it on ...``: what the
-    command and the reader's strip say of a briefing."""
+    command and the reader's strip say of a briefing. Updated with no ``read_at``: it changed
+    while shown for the first time (a live reload), ``Updated since you opened it: ...``."""
     if state == "new":
         return "New: not read before"
-    when = f" on {read_on(read_at)}" if read_at else ""
     if state == "read":
-        return f"No change since you read it{when}"
+        return "No change since you read it" + (f" on {read_on(read_at)}" if read_at else "")
+    since = f"you read it on {read_on(read_at)}" if read_at else "you opened it"
     counted = tally(changes)
-    return f"Updated since you read it{when}" + (f": {counted}" if counted else "")
+    return f"Updated since {since}" + (f": {counted}" if counted else "")
 
 
 def render(news: Sequence[News], fmt: str, width: int = 80, styled: bool = False) -> Iterator[str]:
