@@ -32,13 +32,15 @@ from briefing.library import Library, MemoryLibrary
 from briefing.marks import Marks
 from briefing.reading import Place, Read, Reading, source_key
 from briefing.records import Briefing, Document
-
-if TYPE_CHECKING:
-    pass
 from briefing.screens.reader import ReaderScreen
 from briefing.settings import Settings, load_settings, save_settings
 from briefing.widgets.bindings import bindings
 from briefing.widgets.readable import readable_variables
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
+    from briefing.remote import Copy, Subscription
 
 _EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT)
 """The signals that end the reader cleanly, the terminal restored, with the exit status a
@@ -49,6 +51,9 @@ EXIT_GRACE_SECONDS = 3.0
 
 WATCH_SECONDS = 1.0
 """How often the data file is checked for changes: one stat() call, no reading."""
+
+ORIGIN_SECONDS = 15.0
+"""How often the header's ``fetched 2 min ago`` is brought up to date."""
 
 Loader = Callable[[], Library]
 
@@ -77,11 +82,18 @@ class BriefingApp(App[None]):
         state_path: Path | None = None,
         source: Path | None = None,
         loader: Loader | None = None,
+        subscription: Subscription | None = None,
     ) -> None:
         super().__init__()
         self.library = library
         self.source = source
         self.loader = loader
+        self.subscription = subscription
+        """The web address the briefings come from, refreshed in the background (``None``: a
+        file); :attr:`source` is then the copy kept of it."""
+        self._fetching = False
+        self._notice: str | None = None
+        """The last thing said of the address (offline, an invalid new version): said once."""
         self.settings_path = settings_path
         self.state_path = state_path
         self.warnings: list[str] = []
@@ -94,9 +106,10 @@ class BriefingApp(App[None]):
         saved (merged with what other readers saved meanwhile) at quit."""
         self.warnings += reading_warnings
         self._told = len(self.reading.warnings)
-        self.source_key = source_key(source) if source is not None else None
-        """How :attr:`reading` names the data source (``None``: standard input, or a document
-        in memory: nothing is remembered)."""
+        named = subscription.url if subscription is not None else source
+        self.source_key = source_key(named) if named is not None else None
+        """How :attr:`reading` names the data source: the file, or the address (``None``:
+        standard input, or a document in memory: nothing is remembered)."""
         self._baselines: dict[str, Read | None] = {}
         """Each briefing shown in this run: how it was read before (``None``: never)."""
         self._versions: dict[str, Briefing | None] = {}
@@ -280,6 +293,11 @@ class BriefingApp(App[None]):
             self.notify(warning, severity="warning", markup=False)
         if self.source is not None and self.loader is not None:
             self.set_interval(WATCH_SECONDS, self._check_source)
+        if self.subscription is not None:
+            self.set_interval(self.subscription.interval, self._fetch)
+            self.set_interval(ORIGIN_SECONDS, self._show_origin)
+            self._show_origin()
+            self._fetch()  # the copy is on screen already: the network never holds it up
         if not self.is_headless:
             loop = asyncio.get_running_loop()
             for signum in _EXIT_SIGNALS:
@@ -433,14 +451,73 @@ class BriefingApp(App[None]):
     def _check_source(self) -> None:
         assert self.source is not None
         current = signature(self.source)
-        if current != self._signature:
+        if current != self._signature and self.loader is not None:
             self._signature = current
-            self.action_reload(announce=False)
+            self._reload(self.loader, False)
 
     def action_reload(self, announce: bool = True) -> None:
-        """Read the data file again; on a problem, keep showing the last good data."""
-        if self.loader is not None:
+        """Read the data file again (an address: ask its server now); on a problem, keep
+        showing the last good data."""
+        if self.subscription is not None:
+            self._fetch(ask=True, announce=announce)
+        elif self.loader is not None:
             self._reload(self.loader, announce)
+
+    # --- a web address --------------------------------------------------------------------
+
+    def _show_origin(self) -> None:
+        assert self.subscription is not None
+        self.reader.show_origin(self.subscription.origin())
+
+    def _fetch(self, ask: bool = False, announce: bool = False) -> None:
+        """Ask the address's server for a new version if one is due (``ask``: now), in a
+        thread: the screen never waits on the network. One request at a time."""
+        if self._fetching:
+            if announce:
+                self.notify("Already asking the server…", markup=False)
+            return
+        self._fetching = True
+        self._fetch_in_thread(ask, announce)
+
+    @work(thread=True, group="fetch")
+    def _fetch_in_thread(self, ask: bool, announce: bool) -> None:
+        assert self.subscription is not None
+        try:
+            copy = self.subscription.refresh(ask)
+        except BriefingError as error:
+            self.call_from_thread(self._fetch_failed, error)
+        except Exception as error:  # nothing the network does may end the reader
+            problem = BriefingError.single(self.subscription.url, str(error) or repr(error))
+            self.call_from_thread(self._fetch_failed, problem)
+        else:
+            self.call_from_thread(self._fetched, copy, announce)
+
+    def _fetch_failed(self, error: BriefingError) -> None:
+        self._fetching = False
+        self._show_origin()
+        self._say_once("\n".join(error.lines(limit=6)), "error")
+
+    def _fetched(self, copy: Copy, announce: bool) -> None:
+        self._fetching = False
+        self._show_origin()
+        if copy.notice:
+            self._say_once(copy.notice, "warning")
+        else:
+            self._notice = None
+        current = signature(self.source) if self.source is not None else None
+        if copy.changed and (self.source is None or current != self._signature):
+            self._signature = current
+            assert self.loader is not None
+            self._reload(self.loader, announce)
+        elif announce and not copy.notice:
+            what = "a new version" if copy.changed else "no new version"
+            self.notify(f"Asked {copy.url}: {what}.", markup=False)
+
+    def _say_once(self, message: str, severity: SeverityLevel) -> None:
+        """Notify ``message`` unless it was the last thing said of the address."""
+        if message != self._notice:
+            self._notice = message
+            self.notify(message, severity=severity, timeout=10, markup=False)
 
     @work(thread=True, exclusive=True, group="reload")
     def _reload(self, loader: Loader, announce: bool) -> None:
@@ -538,6 +615,7 @@ def make_app(
     state_path: Path | None = None,
     source: Path | None = None,
     loader: Loader | None = None,
+    subscription: Subscription | None = None,
 ) -> BriefingApp:
     """The app for a file's ``briefings`` (a library, or a document held in memory), opened at
     ``briefing_id`` (default: where the reader was last
@@ -546,7 +624,8 @@ def make_app(
     ``settings_path`` and ``state_path`` are where the theme and what was read are kept (the
     settings file and ``reading.json``: :func:`briefing.reading.default_reading_path`; ``None``:
     nothing is kept, as in tests); ``source`` is the data file, watched for changes and
-    reloaded with ``loader``.
+    reloaded with ``loader``; ``subscription``, the web address the briefings come from
+    (``source`` is then its copy).
     """
     library = briefings if isinstance(briefings, Library) else MemoryLibrary(briefings)
     return BriefingApp(
@@ -556,4 +635,5 @@ def make_app(
         state_path=state_path,
         source=source,
         loader=loader,
+        subscription=subscription,
     )

@@ -19,6 +19,7 @@ from briefing.errors import BriefingError, visible
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from briefing import remote
     from briefing.library import Library
     from briefing.records import Briefing
 
@@ -46,8 +47,8 @@ class UsageError(Exception):
 
 
 USAGE = """\
-briefing [--data PATH] [ID]
-       briefing [--data PATH] COMMAND [options]
+briefing [--data PATH|URL] [ID]
+       briefing [--data PATH|URL] COMMAND [options]
        briefing --version | --help"""
 """The top-level usage; each command's own usage names it (``briefing summary [-h] ...``)."""
 
@@ -56,7 +57,8 @@ DESCRIPTION = (
     "(default: the newest); when output goes to a pipe or file, print its text summary instead."
 )
 
-_VALUE_OPTIONS = ("--data", "--max-size", "--width", "--color")
+_VALUE_OPTIONS = ("--data", "--max-size", "--max-age", "--timeout", "--ca-bundle", "--width",
+                  "--color")  # fmt: skip
 """The options that may come before a command or a briefing id and take a value (the top-level
 parser's and the read command's: tests/test_cli.py checks them against what the parser declares)."""
 
@@ -310,9 +312,10 @@ def _add_data_option(parser: argparse.ArgumentParser, default: object) -> None:
     # The sub-parsers' copies default to SUPPRESS so that `briefing --data X list` keeps X.
     parser.add_argument(
         "--data",
-        metavar="PATH",
+        metavar="PATH|URL",
         default=default,
-        help="the briefing file to read (default: $BRIEFING_DATA, else the bundled briefings)",
+        help="the briefing file to read, or the https:// address it is published at "
+        "(default: $BRIEFING_DATA, else the bundled briefings)",
     )
     parser.add_argument(
         "--max-size",
@@ -320,8 +323,53 @@ def _add_data_option(parser: argparse.ArgumentParser, default: object) -> None:
         type=_size,
         default=default,
         help="refuse data files larger than SIZE, such as 1G (default: $BRIEFING_MAX_SIZE, "
-        "else 512M)",
+        "else 512M); for an address, counted as it arrives, after decompression",
     )
+    parser.add_argument(
+        "--max-age",
+        metavar="SECONDS",
+        type=_seconds,
+        default=default,
+        help="an address: use the copy fetched less than SECONDS ago without asking the server "
+        "(default: $BRIEFING_MAX_AGE, else 60, or the server's longer max-age; 0: always ask)",
+    )
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_timeout,
+        default=default,
+        help="an address: give up on the server after SECONDS in all (default: 20)",
+    )
+    parser.add_argument(
+        "--allow-http",
+        action="store_true",
+        default=default,
+        help="an address: read plain http from other machines too (anyone on the way could "
+        "change what it says; by default only from this machine)",
+    )
+    parser.add_argument(
+        "--ca-bundle",
+        metavar="FILE",
+        default=default,
+        help="an address: trust the certificate authorities in FILE (default: $SSL_CERT_FILE, "
+        "else the certifi bundle)",
+    )
+
+
+def _seconds(value: str) -> float:
+    from briefing.remote import seconds
+
+    try:
+        return seconds(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _timeout(value: str) -> float:
+    limit = _seconds(value)
+    if limit <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return limit
 
 
 def _size(value: str) -> int:
@@ -390,40 +438,81 @@ def _summary(args: argparse.Namespace) -> int:
 def _read(args: argparse.Namespace) -> int:
     """Plain ``briefing [ID]``: the reader on a terminal, else the text summary."""
     interactive = _interactive()
+    address = _address(args)
+    if interactive and address is not None:
+        return _read_address(args, address)
     path, library = _load(args, collect=not interactive)
     if interactive:
         if args.id is not None:
             _pick_word(library, args.id, path)  # an unknown id is reported here, before the screen
-        # Textual costs a fifth of a second to import: only the reader pays for it.
         from briefing import files
-        from briefing.app import make_app
-        from briefing.index import open_library
-        from briefing.reading import default_reading_path
-        from briefing.settings import default_settings_path
 
-        # Textual sizes itself from COLUMNS and LINES when they are set, and a stale exported
-        # pair would pin the reader to that size through every resize of the real terminal.
-        if "TEXTUAL_DRIVER" not in os.environ:  # a web page's size comes from textual-serve
-            os.environ.pop("COLUMNS", None)
-            os.environ.pop("LINES", None)
-        app = make_app(
-            library,
-            args.id,
-            settings_path=default_settings_path(),
-            state_path=default_reading_path(),
-            source=path if str(path) != files.STDIN else None,
-            loader=lambda: open_library(path, args.max_size),
-        )
-        app.run()
-        if app.exit_warning:
-            print(f"briefing: {app.exit_warning}", file=sys.stderr)
-        return app.return_code or EXIT_OK
+        assert not isinstance(path, str)  # an address is read by _read_address
+        return _run_reader(args, library, None if str(path) == files.STDIN else path)
 
     from briefing.summary import Options, render
 
     options = Options(width=args.width or _auto_width(), styled=_styled(args.color))
     _write(render([_pick_word(library, args.id, path)], "text", options))
     return EXIT_OK
+
+
+def _run_reader(
+    args: argparse.Namespace,
+    library: Library,
+    path: Path | None,
+    subscription: remote.Subscription | None = None,
+) -> int:
+    """Start the reader on ``library``: the file at ``path`` (watched and reloaded), or the
+    address ``subscription`` follows."""
+    # Textual costs a fifth of a second to import: only the reader pays for it.
+    from briefing.app import make_app
+    from briefing.index import open_library
+    from briefing.reading import default_reading_path
+    from briefing.settings import default_settings_path
+
+    # Textual sizes itself from COLUMNS and LINES when they are set, and a stale exported
+    # pair would pin the reader to that size through every resize of the real terminal.
+    if "TEXTUAL_DRIVER" not in os.environ:  # a web page's size comes from textual-serve
+        os.environ.pop("COLUMNS", None)
+        os.environ.pop("LINES", None)
+    name = None if subscription is None else subscription.url  # errors name the address
+    if subscription is not None:
+        path = subscription.path  # the copy: watched as a file is, for another reader's fetch
+
+    def loader() -> Library:
+        if path is None:  # an address with no cache: what the last fetch gave
+            assert subscription is not None
+            return subscription.library(args.max_size)
+        return open_library(path, args.max_size, name=name)
+
+    app = make_app(
+        library,
+        args.id,
+        settings_path=default_settings_path(),
+        state_path=default_reading_path(),
+        source=path,
+        loader=loader,
+        subscription=subscription,
+    )
+    app.run()
+    if app.exit_warning:
+        print(f"briefing: {app.exit_warning}", file=sys.stderr)
+    return app.return_code or EXIT_OK
+
+
+def _read_address(args: argparse.Namespace, address: str) -> int:
+    """The reader on a briefing file published at ``address``: the copy kept is shown at once
+    and refreshed in the background; with none yet, it is fetched first."""
+    from briefing.remote import Subscription, kept_copy, library_of
+
+    policy = _policy(args)
+    copy = kept_copy(address, policy) or _fetched(args, address)
+    library = library_of(copy, args.max_size)
+    if args.id is not None:
+        _pick_word(library, args.id, address)
+    subscription = Subscription(address, policy, copy)
+    return _run_reader(args, library, None, subscription)
 
 
 def _interactive() -> bool:
@@ -497,6 +586,7 @@ def _changes(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     """Serve the reader with textual-serve; a clear message when the extra is missing."""
     from briefing import serve
+    from briefing.remote import is_loopback
 
     if not serve.has_textual_serve():
         print(f"briefing: {serve.INSTALL_HINT}", file=sys.stderr)
@@ -505,10 +595,10 @@ def _serve(args: argparse.Namespace) -> int:
     if args.id is not None:
         _pick(library, args.id, path)
     url = serve.url_for(args.host, args.port)
-    if not serve.is_loopback(args.host):
+    if not is_loopback(args.host):
         print(serve.NO_AUTH_WARNING.format(url=url), file=sys.stderr)
     print(f"Serving the briefing reader at {url} (ctrl+c to stop)", flush=True)
-    command = serve.reader_command(path, args.id, args.max_size)
+    command = serve.reader_command(path, args.id, args.max_size, _address_options(args))
     serve.serve(command, args.host, args.port, origins=args.origin, max_tabs=args.max_tabs)
     return EXIT_OK
 
@@ -516,12 +606,33 @@ def _serve(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from briefing import store
 
-    path = store.data_path(args.path or args.data)
+    chosen = args.path or args.data or os.environ.get(store.DATA_ENV)
+    if chosen and "://" in chosen:
+        return _validate_address(args, chosen)
+    path = store.data_path(chosen)
     document = store.load(path, args.max_size)
-    count = len(document.briefings)
     shown = "<stdin>" if str(path) == store.STDIN else str(path)
-    print(f"ok: {count} briefing{'' if count == 1 else 's'} in {visible(shown)}")
+    _say_valid(len(document.briefings), shown)
     return EXIT_OK
+
+
+def _validate_address(args: argparse.Namespace, address: str) -> int:
+    """What the server publishes now, checked (``--max-age`` is not heeded: the point is the
+    current version; a ``Retry-After`` is): every problem of an invalid version, even with a
+    good copy kept; the server not answering is an error too, as nothing could be checked."""
+    from briefing.remote import copy_of, library_of
+
+    copy = copy_of(address, _policy(args), ask=True)
+    if copy.error is not None:
+        raise copy.error
+    if copy.problem is not None:
+        raise BriefingError.single(address, f"cannot check what is published: {copy.problem}")
+    _say_valid(len(library_of(copy, args.max_size)), address)
+    return EXIT_OK
+
+
+def _say_valid(count: int, shown: str) -> None:
+    print(f"ok: {count} briefing{'' if count == 1 else 's'} in {visible(shown)}")
 
 
 @collector.short
@@ -537,7 +648,7 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _marks(library: Library, path: Path) -> dict[str, str]:
+def _marks(library: Library, path: Path | str) -> dict[str, str]:
     """Each briefing's mark in ``list``: new, updated, or nothing when read as it is. Only the
     briefings once read are looked at (a warning when what was read cannot be used)."""
     from briefing import files
@@ -629,20 +740,87 @@ _COMMANDS = (*_COMMAND_TABLE, _READ)
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _load(args: argparse.Namespace, *, collect: bool = True) -> tuple[Path, Library]:
-    """The data file's path and briefings; then garbage collection resumes (``collect``): the
-    start-up of a :func:`~briefing.collector.short` command is over."""
+def _load(args: argparse.Namespace, *, collect: bool = True) -> tuple[Path | str, Library]:
+    """The data file's path (or address) and briefings; then garbage collection resumes
+    (``collect``): the start-up of a :func:`~briefing.collector.short` command is over."""
     from briefing.files import data_path
     from briefing.index import open_library
 
-    path = data_path(args.data)
-    library = open_library(path, args.max_size)
+    address = _address(args)
+    if address is not None:
+        library = _copy_library(args, _fetched(args, address))
+        where: Path | str = address
+    else:
+        where = data_path(args.data)
+        library = open_library(where, args.max_size)
     if collect:
         collector.resume()
-    return path, library
+    return where, library
 
 
-def _pick(library: Library, briefing_id: str | None, path: Path) -> Briefing:
+def _address_options(args: argparse.Namespace) -> list[str]:
+    """The options of an address's reading, given again to the readers ``serve`` starts."""
+    if _address(args) is None:
+        return []
+    policy = _policy(args)
+    options = ["--max-age", f"{policy.max_age:g}", "--timeout", f"{policy.timeout:g}"]
+    options += ["--allow-http"] if policy.allow_http else []
+    if policy.ca_bundle:
+        from briefing.files import real_path
+
+        options += ["--ca-bundle", str(real_path(policy.ca_bundle))]
+    return options
+
+
+def _address(args: argparse.Namespace) -> str | None:
+    """The web address the data comes from (``--data``, else ``$BRIEFING_DATA``), if it is one."""
+    from briefing.files import DATA_ENV
+
+    chosen = args.data or os.environ.get(DATA_ENV)
+    if not chosen or "://" not in chosen:
+        return None
+    from briefing.remote import is_address
+
+    return chosen if is_address(chosen) else None
+
+
+def _policy(args: argparse.Namespace) -> remote.Policy:
+    """How to read an address, from the options and the environment."""
+    from briefing import remote
+
+    max_age = getattr(args, "max_age", None)
+    timeout = getattr(args, "timeout", None)
+    return remote.Policy(
+        max_age=remote.max_age_setting() if max_age is None else max_age,
+        timeout=remote.DEFAULT_TIMEOUT if timeout is None else timeout,
+        max_size=args.max_size,
+        allow_http=bool(getattr(args, "allow_http", False)),
+        ca_bundle=getattr(args, "ca_bundle", None),
+    )
+
+
+def _fetched(args: argparse.Namespace, address: str, *, ask: bool = False) -> remote.Copy:
+    """The briefing file at ``address``, as :func:`briefing.remote.copy_of` gives it; its notice
+    (the copy used, offline) on standard error."""
+    from briefing.remote import copy_of
+
+    copy = copy_of(address, _policy(args), ask=ask)
+    _notice(copy)
+    return copy
+
+
+def _notice(copy: remote.Copy) -> None:
+    if copy.notice:
+        print(f"briefing: {visible(copy.notice)}", file=sys.stderr)
+
+
+def _copy_library(args: argparse.Namespace, copy: remote.Copy) -> Library:
+    from briefing.remote import library_of
+
+    return library_of(copy, args.max_size)
+
+
+def _pick(library: Library, briefing_id: str | None, path: Path | str) -> Briefing:
     """The briefing asked for, or the newest; an unknown id lists the known ones."""
     if briefing_id is None:
         return library.newest()
@@ -653,7 +831,7 @@ def _pick(library: Library, briefing_id: str | None, path: Path) -> Briefing:
     return briefing
 
 
-def _pick_word(library: Library, word: str | None, path: Path) -> Briefing:
+def _pick_word(library: Library, word: str | None, path: Path | str) -> Briefing:
     """:func:`_pick` for ``briefing WORD``, where WORD may be a mistyped command: a word that is
     no briefing id in the file but is close to a command's name is a usage error saying so."""
     try:
@@ -673,7 +851,7 @@ def _pick_word(library: Library, word: str | None, path: Path) -> Briefing:
 
 
 def _with_sections(
-    chosen: list[Briefing], wanted: list[str], path: Path, *, every: bool
+    chosen: list[Briefing], wanted: list[str], path: Path | str, *, every: bool
 ) -> tuple[list[Briefing], tuple[str, ...]]:
     """The briefings that have the sections asked for and those sections' ids. A section is
     asked for by id or, unless ``every`` briefing is chosen, by number; each must exist."""
@@ -699,7 +877,7 @@ def _with_sections(
     return [b for b in chosen if any(s.id in wanted for s in b.sections)], tuple(wanted)
 
 
-def _section_in(briefing: Briefing, wanted: str, path: Path) -> str:
+def _section_in(briefing: Briefing, wanted: str, path: Path | str) -> str:
     """The id of the section of ``briefing`` that ``wanted`` names, by id or by number."""
     from briefing.summary import section_id, section_number
 

@@ -121,7 +121,7 @@ def read_regular(path: str | Path, limit: int, *, follow_links: bool = True) -> 
         info = os.fstat(descriptor)
         _refuse_unless_regular(info.st_mode, path)
         if info.st_size > limit:
-            raise FileTooLarge(f"larger than the limit of {_human(limit)}")
+            raise FileTooLarge(f"larger than the limit of {human_size(limit)}")
         if _NONBLOCK:  # reads of a regular file then wait for the disk, as they should
             os.set_blocking(descriptor, True)
         stream = os.fdopen(descriptor, "rb")
@@ -131,7 +131,7 @@ def read_regular(path: str | Path, limit: int, *, follow_links: bool = True) -> 
     with stream:
         raw = stream.read(limit + 1)  # a file that grows meanwhile is still bounded
     if len(raw) > limit:
-        raise FileTooLarge(f"larger than the limit of {_human(limit)}")
+        raise FileTooLarge(f"larger than the limit of {human_size(limit)}")
     return raw
 
 
@@ -193,11 +193,18 @@ def size_setting(variable: str, default: int) -> int:
         raise BriefingError.single(variable, str(error)) from None
 
 
-def read_text(path: str | Path, max_bytes: int | None = None) -> str:
+def read_text(path: str | Path, max_bytes: int | None = None, name: str | None = None) -> str:
     """The file's text, decoded as UTF-8 (a leading byte-order mark is allowed). A file over
-    the size limit is refused before it is read."""
-    name = display_name(path)
-    raw = _raw_bytes(path, name, size_limit() if max_bytes is None else max_bytes)
+    the size limit is refused before it is read. Errors name it ``name`` (default: its path)."""
+    name = display_name(path) if name is None else name
+    return decode_text(
+        _raw_bytes(path, name, size_limit() if max_bytes is None else max_bytes), name
+    )
+
+
+def decode_text(raw: bytes | bytearray, name: str) -> str:
+    """A briefing file's bytes as text (UTF-8, a leading byte-order mark allowed); ``name``
+    (a file or an address) is what an error names."""
     wide = _wide_encoding(raw)
     if wide:
         raise BriefingError.single(name, f"the file is {wide} text; save it as UTF-8")
@@ -247,12 +254,12 @@ def too_large(name: str, limit: int) -> BriefingError:
     """The error for a file over the size limit."""
     return BriefingError.single(
         name,
-        f"the file is larger than the limit of {_human(limit)}; to read it, raise the limit "
+        f"the file is larger than the limit of {human_size(limit)}; to read it, raise the limit "
         f"with --max-size or {MAX_SIZE_ENV}",
     )
 
 
-def _wide_encoding(raw: bytes) -> str | None:
+def _wide_encoding(raw: bytes | bytearray) -> str | None:
     """``UTF-16`` or ``UTF-32`` when the bytes are text in one of them: by its byte-order mark,
     else by the NUL bytes its first characters have (JSON starts with ASCII; RFC 4627, 3)."""
     for bom, wide in _WIDE_BOMS:
@@ -268,7 +275,8 @@ _WIDE_NULS = {"000x": "UTF-32", "x000": "UTF-32", "0x0x": "UTF-16", "x0x0": "UTF
               "0x": "UTF-16", "x0": "UTF-16"}  # fmt: skip
 
 
-def _human(size: int) -> str:
+def human_size(size: int) -> str:
+    """``512 MiB``, ``3 KiB``, ``12 bytes``."""
     for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
         if size >= factor:
             return f"{size / factor:g} {unit}"
@@ -300,7 +308,7 @@ def user_folder(kind: str) -> Path:
 _CLOEXEC: int = getattr(os, "O_CLOEXEC", 0)
 
 
-def write_atomically(path: Path, text: str, prefix: str) -> None:
+def write_atomically(path: Path, text: str | bytes | bytearray, prefix: str) -> None:
     """Write ``text`` to a temporary file beside ``path`` (named ``prefix...tmp``, created new:
     no link followed), flush it to disk, rename it over ``path`` (a link there is replaced, not
     written through) and make the rename durable. What this program saves (settings, what was
@@ -309,8 +317,8 @@ def write_atomically(path: Path, text: str, prefix: str) -> None:
 
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
             stream.flush()
             os.fsync(stream.fileno())
         Path(temporary).replace(path)

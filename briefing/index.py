@@ -155,10 +155,13 @@ def index_path(data: Path, folder: Path) -> Path:
     return folder / f"index-{zlib.crc32(name):08x}{zlib.adler32(name):08x}.sqlite3"
 
 
-def open_library(path: str | Path, max_bytes: int | None = None) -> Library:
+def open_library(
+    path: str | Path, max_bytes: int | None = None, name: str | None = None
+) -> Library:
     """The briefings of the file at ``path`` (``-``: standard input), from its index when the
-    index is current, else validated from the file (and indexed for next time)."""
-    name = display_name(path)
+    index is current, else validated from the file (and indexed for next time). Errors name
+    it ``name`` (default: its path; an address's copy is named by the address)."""
+    name = display_name(path) if name is None else name
     if str(path) == STDIN:
         return _validated(path, max_bytes, name)
     limit = size_limit() if max_bytes is None else max_bytes
@@ -169,18 +172,18 @@ def open_library(path: str | Path, max_bytes: int | None = None) -> Library:
     if info.st_size > limit:
         raise too_large(name, limit)
     keep = cache_limit()  # a bad setting is reported whether or not an index is written
-    if not _usable_folder(folder):
+    if not usable_folder(folder):
         return _validated(path, max_bytes, name)
     index = index_path(Path(path), folder)
     return IndexedLibrary.open(index, Path(path), info, name, max_bytes) or build(
-        path, index, max_bytes, keep
+        path, index, max_bytes, keep, name
     )
 
 
 def _validated(path: str | Path, max_bytes: int | None, name: str) -> MemoryLibrary:
     from briefing import store  # pydantic: only when the file must be validated
 
-    return MemoryLibrary(store.load(path, max_bytes), name)
+    return MemoryLibrary(store.load(path, max_bytes, name), name)
 
 
 def _key(info: os.stat_result) -> _Key:
@@ -222,7 +225,7 @@ def _private(info: os.stat_result) -> bool:
     return info.st_uid == getuid() and not (info.st_mode & stat.S_IWOTH or group_writes)
 
 
-def _usable_folder(folder: Path) -> bool:
+def usable_folder(folder: Path) -> bool:
     """Whether indexes may be kept in ``folder``, made (0700) when missing: it must be a folder
     that is the user's own and that no one else can write to. Searching it may still be denied:
     every read and write below says so by an OSError, and the file is then read directly."""
@@ -261,15 +264,19 @@ def _connect(index: Path) -> tuple[sqlite3.Connection, os.stat_result] | None:
 
 
 def build(
-    path: str | Path, index: Path, max_bytes: int | None = None, cache_bytes: int | None = None
+    path: str | Path,
+    index: Path,
+    max_bytes: int | None = None,
+    cache_bytes: int | None = None,
+    name: str | None = None,
 ) -> Library:
     """Validate the file and write its index (then prune the cache to ``cache_bytes``); the
     briefings, from the index when it could be written, else from memory."""
     from briefing import store
 
-    name = display_name(path)
+    name = display_name(path) if name is None else name
     before = stat_of(path)
-    text = read_text(path, max_bytes)  # the one read: a file gone by now is reported here
+    text = read_text(path, max_bytes, name)  # the one read: a file gone by now is reported here
     read_at = time.time_ns()
     document, raw = store.as_records(store.validate(text, name))
     after = stat_of(path)

@@ -23,7 +23,7 @@ import os
 import shlex
 import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from textual_serve.server import Server
 
 from briefing.files import real_path
+from briefing.remote import is_loopback
 
 INSTALL_HINT = "briefing serve needs textual-serve: pip install 'briefing[serve]'"
 
@@ -69,10 +70,17 @@ LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def reader_command(data: Path, briefing_id: str | None, max_size: int | None = None) -> str:
+def reader_command(
+    data: Path | str,
+    briefing_id: str | None,
+    max_size: int | None = None,
+    options: Sequence[str] = (),
+) -> str:
     """The shell command textual-serve runs for each tab: this Python, this package, the
-    reader on ``data``; every argument quoted."""
-    args = [sys.executable, "-m", "briefing", "--data", str(real_path(data))]
+    reader on ``data`` (a file, or an address: then ``options`` say how it is read); every
+    argument quoted."""
+    where = data if isinstance(data, str) and "://" in data else str(real_path(data))
+    args = [sys.executable, "-m", "briefing", "--data", where, *options]
     if max_size is not None:
         args += ["--max-size", str(max_size)]
     args.append("read")  # the reader itself, even if the id looks like a command's name
@@ -81,12 +89,6 @@ def reader_command(data: Path, briefing_id: str | None, max_size: int | None = N
     # exec: the reader takes the shell's place, so that it is the server's own child (see
     # ``tied_to_parent``).
     return "exec " + " ".join(shlex.quote(arg) for arg in args)
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` is reachable only from this machine."""
-    address = _address(host)
-    return host == "localhost" or (address is not None and address.is_loopback)
 
 
 def is_wildcard(host: str) -> bool:

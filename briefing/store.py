@@ -60,10 +60,14 @@ Found = tuple[Loc, str, str]
 """A problem as found: where, pydantic's error type and its message."""
 
 
-def load(path: str | Path, max_bytes: int | None = None) -> records.Document:
+def load(
+    path: str | Path, max_bytes: int | None = None, name: str | None = None
+) -> records.Document:
     """Read and validate a briefing file (``-`` for standard input) of at most ``max_bytes``
-    (default: ``$BRIEFING_MAX_SIZE``, else :data:`DEFAULT_MAX_BYTES`)."""
-    return parse(read_text(path, max_bytes), display_name(path))
+    (default: ``$BRIEFING_MAX_SIZE``, else :data:`DEFAULT_MAX_BYTES`); errors name it ``name``
+    (default: its path)."""
+    name = display_name(path) if name is None else name
+    return parse(read_text(path, max_bytes, name), name)
 
 
 def parse(text: str, source: str = "<string>") -> records.Document:

@@ -22,6 +22,7 @@ DATA_LAYER = [
     "briefing.settings",
     "briefing.reading",
     "briefing.changes",
+    "briefing.remote",
 ]
 PLAIN_OUTPUT = [
     "briefing.listing", "briefing.cells", "briefing.summary", "briefing.search", "briefing.keys",
@@ -32,8 +33,10 @@ TUI_LAYER = {"briefing.app", "briefing.commands", "briefing.serve", "briefing.sc
 """What may import Textual: the app, its palette commands, the server and the screens and
 widgets (packages: everything in them)."""
 
-READ_PATH = ["briefing.files", "briefing.records", "briefing.library", "briefing.index"]
-"""What reads briefings from the index: every command's path, so nothing slow to import."""
+READ_PATH = ["briefing.files", "briefing.records", "briefing.library", "briefing.index",
+             "briefing.remote"]  # fmt: skip
+"""What reads briefings from the index (and an address's fresh copy): every command's path,
+so nothing slow to import."""
 
 
 def imported_after(statement: str) -> set[str]:

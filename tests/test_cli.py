@@ -62,23 +62,24 @@ COMMANDS = sorted(_COMMAND_TABLE)
 def test_each_command_names_itself_in_its_help_and_usage_errors(command: str) -> None:
     shown = run_cli(command, "--help")
     assert shown.returncode == 0
-    assert shown.stdout.startswith(f"usage: briefing {command} [-h] [--data PATH]")
+    assert shown.stdout.startswith(f"usage: briefing {command} [-h] [--data PATH|URL]")
     for args in ((command, "--bogus"), ("--data", str(BUNDLED), command, "--bogus")):
         failed = run_cli(*args)
         assert_clean_failure(failed, code=2)
-        assert failed.stderr.startswith(f"usage: briefing {command} [-h] [--data PATH]")
+        assert failed.stderr.startswith(f"usage: briefing {command} [-h] [--data PATH|URL]")
         assert failed.stderr.splitlines()[-1].startswith(f"briefing {command}: error: ")
 
 
 def test_plain_briefing_usage_errors_name_what_was_typed() -> None:
     shown = run_cli("--help")  # the top-level help keeps the general usage
     assert shown.stdout.startswith(
-        "usage: briefing [--data PATH] [ID]\n       briefing [--data PATH] COMMAND [options]\n"
+        "usage: briefing [--data PATH|URL] [ID]\n"
+        "       briefing [--data PATH|URL] COMMAND [options]\n"
     )
     for args in (("a", "b"), ("-x",), ("--width", "5")):
         failed = run_cli(*args)
         assert_clean_failure(failed, code=2)
-        assert failed.stderr.startswith("usage: briefing [-h] [--data PATH]"), args
+        assert failed.stderr.startswith("usage: briefing [-h] [--data PATH|URL]"), args
         assert "[ID]" in failed.stderr
         assert failed.stderr.splitlines()[-1].startswith("briefing: error: ")
         assert "read" not in failed.stderr
@@ -277,7 +278,7 @@ def test_did_you_mean_only_for_a_word_that_is_no_briefing_id(tmp_path: Path) -> 
 
 def test_help_shows_the_default_usage() -> None:
     result = run_cli("--help")
-    assert "briefing [--data PATH] [ID]" in result.stdout
+    assert "briefing [--data PATH|URL] [ID]" in result.stdout
     assert "summary" in result.stdout
     assert "read" not in result.stdout.split("commands:")[1].split()
 

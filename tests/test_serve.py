@@ -25,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from briefing import cli, serve
+from briefing import cli, remote, serve
 from tests.conftest import BUNDLED, ROOT, minimal, run_cli, write_json
 
 T = TypeVar("T")
@@ -75,7 +75,7 @@ def test_reader_command_through_a_shell_runs_nothing_else(tmp_path: Path) -> Non
      ("0.0.0.0", False), ("192.168.1.4", False), ("example.org", False), ("::", False)],
 )  # fmt: skip
 def test_loopback_hosts(host: str, loopback: bool) -> None:
-    assert serve.is_loopback(host) is loopback
+    assert remote.is_loopback(host) is loopback
 
 
 def test_urls() -> None:

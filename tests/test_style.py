@@ -24,9 +24,9 @@ PACKAGE = Path(briefing.__file__).parent
 APP_CSS = PACKAGE / "app.tcss"
 READER = PACKAGE / "screens" / "reader.py"
 
-LAYOUT_CLASSES = {"-short", "-tiny", "-stale", "-narrow", "-hide-facts"}
-"""The classes the reader sets on itself for the terminal's size and the file's state: the
-rules keyed on them are the app's layout, and stay in app.tcss."""
+LAYOUT_CLASSES = {"-short", "-tiny", "-stale", "-subscribed", "-narrow", "-hide-facts"}
+"""The classes the reader sets on itself for the terminal's size, the file's state and where it
+comes from: the rules keyed on them are the app's layout, and stay in app.tcss."""
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _RULE = re.compile(r"([^{}]+)\{[^{}]*\}")

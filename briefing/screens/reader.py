@@ -144,6 +144,17 @@ class ReaderScreen(Screen[None]):
         background: $warning 30%;
     }
 
+    /* A briefing read from a web address: a line of its own under the title. */
+    #origin {
+        display: none;
+        dock: bottom;
+        width: 100%;
+        padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        color: $text-muted;
+    }
+
     /* A reading measure: paragraphs wrap at about 80 columns however wide the terminal (as
        glow does); the facts panel takes what is left, up to its own measure, and the two stay
        centred. When narrow, the panel opens over the sections, on the overlay layer. */
@@ -269,6 +280,7 @@ class ReaderScreen(Screen[None]):
             yield BalancedStatic(id="title")
             yield Static(id="date")
             yield Static(id="stale")  # shown while the file on disk is not what is on screen
+            yield Static(id="origin")  # a briefing from a web address: where, and how fresh
         yield NewsStrip(id="news")
         with Horizontal(id="body"):
             with ReadingColumn(id="main"):
@@ -450,6 +462,12 @@ class ReaderScreen(Screen[None]):
             "stale", Content(f"⚠ Not the file's current content: {reason}" if reason else "")
         )
         self.set_class(reason is not None, "-stale")
+
+    def show_origin(self, origin: str | None) -> None:
+        """Say in the header where the briefing comes from and how fresh it is (``From
+        https://… · fetched 2 min ago``; ``None``: a local file, nothing to say)."""
+        self._show("origin", Content(origin or ""))
+        self.set_class(origin is not None, "-subscribed")
 
     # --- sections -------------------------------------------------------------------------
 
