@@ -93,6 +93,40 @@ def bench_summary(repeat: int, workdir: Path) -> list[Row]:
     return rows
 
 
+def bench_address(repeat: int) -> list[Row]:
+    """The summary of a briefing file read from an address (a server on loopback, in this
+    process), against the same file read locally: with the copy fresh (no request), and with
+    ``--max-age 0`` (a conditional request answered 304)."""
+    import threading
+    from functools import partial as bind
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = bind(Quiet, directory=str(BUNDLED.parent))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/{BUNDLED.name}"
+    try:
+        address = [PYTHON, "-m", "briefing", "--data", url, "summary"]
+        local = briefing_cmd("summary")
+        run(address)  # the copy, and its index, made once
+        run(address)
+        run(local)
+        time.sleep(2.1)  # past the index's racy window, as the local file is
+        fresh = alternate(lambda: run(address), lambda: run(local), repeat)
+        asked = alternate(lambda: run([*address, "--max-age", "0"]), lambda: run(local), repeat)
+    finally:
+        server.shutdown()
+        server.server_close()
+    return [
+        ("summary, address (fresh copy)", "the same file, local", *fresh),
+        ("summary, address (revalidated: 304)", "the same file, local", *asked),
+    ]
+
+
 # --- 2. first paint in a real terminal -----------------------------------------------------
 
 
@@ -321,6 +355,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     repeat, count = (1, 200) if args.smoke else (args.repeat, args.scale)
     broken = 200 if args.smoke else args.broken
+    # Every command measured keeps its bytecode, as an installed program has it (pip compiles
+    # a package as it installs it): where PYTHONDONTWRITEBYTECODE is set (this machine's
+    # Python sets it), each run would compile every module from source instead.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
         # Every run, here and in the commands measured, keeps its indexes in this run's folder,
@@ -332,6 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows: list[Row] = []
         parts: list[tuple[str, Callable[[], list[Row]]]] = [
             ("summary", lambda: bench_summary(repeat, workdir)),
+            ("address", lambda: bench_address(repeat)),
             ("first paint", lambda: bench_first_paint(repeat, workdir, big)),
             ("scale", lambda: bench_scale(repeat, big)),
             ("problems", lambda: bench_problems(repeat, workdir, broken)),

@@ -9,6 +9,7 @@ from the settings, become Textual's keymap.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import signal
@@ -471,26 +472,40 @@ class BriefingApp(App[None]):
 
     def _fetch(self, ask: bool = False, announce: bool = False) -> None:
         """Ask the address's server for a new version if one is due (``ask``: now), in a
-        thread: the screen never waits on the network. One request at a time."""
+        thread: the screen never waits on the network. One request at a time.
+
+        A daemon thread of its own, not a worker of Textual's executor: quitting while a
+        server hangs must not wait for the request's deadline (the copy is written
+        atomically, so a request cut short leaves the copy as it was)."""
         if self._fetching:
             if announce:
                 self.notify("Already asking the server…", markup=False)
             return
         self._fetching = True
-        self._fetch_in_thread(ask, announce)
+        thread = threading.Thread(
+            target=self._fetch_in_thread, args=(ask, announce), name="fetch", daemon=True
+        )
+        thread.start()
 
-    @work(thread=True, group="fetch")
     def _fetch_in_thread(self, ask: bool, announce: bool) -> None:
         assert self.subscription is not None
         try:
             copy = self.subscription.refresh(ask)
         except BriefingError as error:
-            self.call_from_thread(self._fetch_failed, error)
+            self._from_fetch(self._fetch_failed, error)
         except Exception as error:  # nothing the network does may end the reader
             problem = BriefingError.single(self.subscription.url, str(error) or repr(error))
-            self.call_from_thread(self._fetch_failed, problem)
+            self._from_fetch(self._fetch_failed, problem)
         else:
-            self.call_from_thread(self._fetched, copy, announce)
+            self._from_fetch(self._fetched, copy, announce)
+
+    def _from_fetch(self, callback: Callable[..., object], *args: object) -> None:
+        """Hand the fetch's result to the app, unless it has ended meanwhile."""
+        loop = self._loop
+        if not self.is_running or loop is None or loop.is_closed():
+            return  # the app is gone: nothing to show it on
+        with contextlib.suppress(RuntimeError):  # gone in the meantime
+            self.call_from_thread(callback, *args)
 
     def _fetch_failed(self, error: BriefingError) -> None:
         self._fetching = False
@@ -500,7 +515,10 @@ class BriefingApp(App[None]):
     def _fetched(self, copy: Copy, announce: bool) -> None:
         self._fetching = False
         self._show_origin()
-        if copy.notice:
+        if copy.notice and announce:  # asked for with `r`: always answered
+            self._notice = copy.notice
+            self.notify(copy.notice, severity="warning", timeout=10, markup=False)
+        elif copy.notice:
             self._say_once(copy.notice, "warning")
         else:
             self._notice = None
@@ -625,9 +643,12 @@ def make_app(
     settings file and ``reading.json``: :func:`briefing.reading.default_reading_path`; ``None``:
     nothing is kept, as in tests); ``source`` is the data file, watched for changes and
     reloaded with ``loader``; ``subscription``, the web address the briefings come from
-    (``source`` is then its copy).
+    (``source`` and ``loader`` are then its copy's, unless given).
     """
     library = briefings if isinstance(briefings, Library) else MemoryLibrary(briefings)
+    if subscription is not None:  # the copy is watched and reloaded as a file is
+        source = source or subscription.path
+        loader = loader or subscription.library
     return BriefingApp(
         library,
         briefing_id,

@@ -476,15 +476,10 @@ def _run_reader(
     if "TEXTUAL_DRIVER" not in os.environ:  # a web page's size comes from textual-serve
         os.environ.pop("COLUMNS", None)
         os.environ.pop("LINES", None)
-    name = None if subscription is None else subscription.url  # errors name the address
-    if subscription is not None:
-        path = subscription.path  # the copy: watched as a file is, for another reader's fetch
 
-    def loader() -> Library:
-        if path is None:  # an address with no cache: what the last fetch gave
-            assert subscription is not None
-            return subscription.library(args.max_size)
-        return open_library(path, args.max_size, name=name)
+    def loader() -> Library:  # an address's copy: the subscription's own
+        assert path is not None
+        return open_library(path, args.max_size)
 
     app = make_app(
         library,
@@ -492,7 +487,7 @@ def _run_reader(
         settings_path=default_settings_path(),
         state_path=default_reading_path(),
         source=path,
-        loader=loader,
+        loader=None if subscription is not None else loader,
         subscription=subscription,
     )
     app.run()

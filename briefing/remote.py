@@ -275,26 +275,23 @@ def remote_folder() -> Path | None:
     return folder if usable_folder(cache) and usable_folder(folder) else None
 
 
-def _load_kept(place: Place, url: str) -> tuple[Kept, str | None]:
-    """The record of ``url`` (a fresh one when there is none), and a warning when it was
-    damaged. A record whose copy is missing or not the one written keeps its times but no
-    validators."""
+def _load_kept(place: Place, url: str) -> Kept:
+    """The record of ``url``; a new one when there is none or it cannot be used (unreadable,
+    damaged, another address's, a link), as a damaged index is rebuilt: the server is asked
+    again. A record whose copy is missing or not the one it describes keeps its times but no
+    copy (no validators are sent for a version that is not here)."""
     fresh = Kept(url=url, location=url)
     try:
-        raw = read_regular(place.meta, 1024**2, follow_links=False)
-    except FileNotFoundError:
-        return fresh, None
-    except OSError:
-        return fresh, f"{place.meta}: cannot be read; asking the server again"
-    try:
-        kept = Kept.from_json(json.loads(raw), url)
-    except ValueError:
-        kept = None
+        kept = Kept.from_json(
+            json.loads(read_regular(place.meta, 1024**2, follow_links=False)), url
+        )
+    except (OSError, ValueError):
+        return fresh
     if kept is None:
-        return fresh, f"{place.meta}: damaged; ignored, asking the server again"
+        return fresh
     if kept.fetched is not None and not _copy_matches(place.copy, kept):
         kept = kept._replace(fetched=None, etag=None, last_modified=None, size=-1, mtime_ns=-1)
-    return kept, None
+    return kept
 
 
 def _copy_matches(copy: Path, kept: Kept) -> bool:
@@ -330,7 +327,7 @@ def kept_copy(url: str, policy: Policy) -> Copy | None:
     if folder is None:
         return None
     place = Place.of(url, folder)
-    kept, _ = _load_kept(place, url)
+    kept = _load_kept(place, url)
     return Copy(url, place.copy, kept) if kept.fetched is not None else None
 
 
@@ -357,13 +354,13 @@ def copy_of(url: str, policy: Policy, *, ask: bool = False) -> Copy:
     if folder is None:
         return _fetch_into_memory(url, policy)
     place = Place.of(url, folder)
-    kept, _ = _load_kept(place, url)
+    kept = _load_kept(place, url)
     if not ask and fresh(kept, policy, time.time()):
         return Copy(url, place.copy, kept)
     asked_at = time.time()
     with _host_lock(place.lock, policy.timeout) as locked:
         if locked:  # what another reader fetched while this one waited is as good as new
-            kept, _ = _load_kept(place, url)
+            kept = _load_kept(place, url)
         if kept.fetched is not None and kept.fetched >= asked_at:
             return Copy(url, place.copy, kept)
         if waiting(kept, time.time()):
@@ -399,6 +396,8 @@ def _ask(place: Place, kept: Kept, policy: Policy) -> Copy:
         failed_since=None,
         failure=None,
     )
+    if answer.body is None and not validators:
+        return _instead(place, kept, "HTTP 304 Not Modified to a request for the whole file")
     if answer.body is None:  # 304: the copy is current
         _save_kept(place, kept)
         return Copy(url, place.copy, kept)
@@ -417,7 +416,7 @@ def _ask(place: Place, kept: Kept, policy: Policy) -> Copy:
 def _instead(place: Place, kept: Kept, problem: str, error: BriefingError | None = None) -> Copy:
     """The kept copy in place of what the server did not give (``problem``), with a notice;
     with no copy, the error."""
-    old, _ = _load_kept(place, kept.url)
+    old = _load_kept(place, kept.url)
     if old.fetched is None:
         raise error or BriefingError.single(kept.url, problem)
     when = clock(old.fetched)
@@ -565,6 +564,10 @@ def fetch(
         return asyncio.run(_fetch(url, policy, etag, last_modified))
     except _Refused as refused:
         return Answer(problem=str(refused), retry_after=refused.retry_after)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as error:  # a proxy setting httpx cannot use, say: one line all the same
+        return Answer(problem=f"cannot connect: {error or type(error).__name__}")
 
 
 async def _fetch(url: str, policy: Policy, etag: str | None, last_modified: str | None) -> Answer:
@@ -573,7 +576,7 @@ async def _fetch(url: str, policy: Policy, etag: str | None, last_modified: str 
     import httpx
 
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate",
-               "Accept": "application/json"}  # fmt: skip
+               "Accept": "application/json, */*;q=0.5"}  # fmt: skip
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
@@ -811,9 +814,14 @@ class Subscription:
         """How often the reader asks again: every ``--max-age`` seconds (at least a second)."""
         return max(self.policy.max_age, self.MIN_INTERVAL)
 
-    def library(self, max_bytes: int | None = None) -> Library:
-        """The briefings of the last copy read."""
-        return library_of(self.copy, max_bytes)
+    def library(self) -> Library:
+        """The briefings of the copy as it is now: the kept copy's (which another reader may
+        have refreshed), else those of the last fetch (no cache is kept)."""
+        if self.copy.path is None:
+            return library_of(self.copy, self.policy.max_size)
+        from briefing.index import open_library
+
+        return open_library(self.copy.path, self.policy.max_size, name=self.url)
 
     def refresh(self, ask: bool = False) -> Copy:
         """The copy after asking the server if it is due (always when ``ask``, as ``r`` does),
@@ -836,7 +844,7 @@ class Subscription:
         kept = self.copy.kept
         folder = remote_folder() if self.copy.path is not None else None
         if folder is not None:
-            kept, _ = _load_kept(Place.of(self.url, folder), self.url)
+            kept = _load_kept(Place.of(self.url, folder), self.url)
         if self._failure is not None:
             kept = kept._replace(failed_since=self._failure[0], failure=self._failure[1])
         return visible(f"From {self.url} \u00b7 {freshness(kept, now)}")

@@ -23,6 +23,7 @@ def test_benchmark_smoke_mode_prints_its_table() -> None:
     measures = [line.split("  ")[0] for line in lines[2:]]
     for expected in (
         "summary --full, piped",
+        "summary, address (fresh copy)",
         "list, big file (warm)",
         "validate, 200 broken briefings",
         "key e, 60 sections",

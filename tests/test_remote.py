@@ -11,8 +11,11 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from briefing import __version__, remote
 from tests.conftest import BUNDLED, minimal, run_cli
@@ -414,21 +417,38 @@ def test_a_local_command_imports_no_http_library(site: Site) -> None:
 # --- hostile servers: refused in bounded time and memory ----------------------------------
 
 
-def measured(*args: str) -> tuple[int, str, float, int]:
+_PEAK = (
+    "import atexit, os, sys\n"
+    "def peak():\n"
+    "    with open('/proc/self/status') as status, open(os.environ['PEAK_FILE'], 'w') as out:\n"
+    "        out.write(next(l.split()[1] for l in status if l.startswith('VmHWM')))\n"
+    "atexit.register(peak)\n"
+    "from briefing.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+"""The command, reporting its peak memory as it ends (VmHWM: of this process only, from its
+exec on; ru_maxrss would count the test process it was forked from)."""
+
+
+def measured(*args: str, folder: Path) -> tuple[int, str, float, int]:
     """Run the command: its exit code, standard error, seconds, and peak memory in MiB."""
+    peak_file = folder / "peak"
     start = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "briefing", *args],
+    result = subprocess.run(
+        [sys.executable, "-c", _PEAK, *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "PEAK_FILE": str(peak_file)},
+        timeout=60,
+        check=False,
     )
-    assert process.stderr is not None
-    _, status_code, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status_code)
-    stderr = process.stderr.read()
-    process.stderr.close()
-    return process.returncode, stderr, time.monotonic() - start, usage.ru_maxrss // 1024
+    return (
+        result.returncode,
+        result.stderr,
+        time.monotonic() - start,
+        int(peak_file.read_text()) // 1024,
+    )
 
 
 BASELINE_MIB = 120
@@ -465,10 +485,11 @@ BASELINE_MIB = 120
     ],
 )
 def test_hostile_servers_are_refused_in_bounded_time_and_memory(
-    site: Site, route: object, options: list[str], cause: str
+    site: Site, route: object, options: list[str], cause: str, tmp_path: Path
 ) -> None:
     site.routes["/loop.json"] = route  # type: ignore[assignment]
-    code, stderr, seconds, mib = measured("--data", site.url("/loop.json"), *options, "summary")
+    url = site.url("/loop.json")
+    code, stderr, seconds, mib = measured("--data", url, *options, "summary", folder=tmp_path)
     assert code == 1
     assert len(stderr.splitlines()) == 1 and "Traceback" not in stderr, stderr
     assert stderr.startswith(f"{site.url('/loop.json')}") and cause in stderr, stderr
@@ -532,3 +553,69 @@ def test_a_redirect_from_https_down_to_http_is_refused(tmp_path: Path, site: Sit
     assert result.returncode == 1
     assert "a redirect from https down to plain http is never followed" in one_line(result)
     assert site.count(PATH) == 0
+
+
+# --- what is kept, and the rules, as functions ----------------------------------------------
+
+
+def test_a_damaged_record_is_ignored_and_the_server_asked_again(site: Site) -> None:
+    briefing("--data", site.url(PATH), "list")
+    folder = remote.remote_folder()
+    assert folder is not None
+    remote.Place.of(site.url(PATH), folder).meta.write_text("{damaged")
+    result = briefing("--data", site.url(PATH), "summary")
+    assert result.returncode == 0 and result.stdout == local("summary").stdout
+    assert site.count(PATH) == 2
+    assert "if-none-match" not in site.last(PATH).headers  # nothing known of the copy
+
+
+def test_a_copy_changed_behind_the_record_s_back_is_no_copy(site: Site) -> None:
+    briefing("--data", site.url(PATH), "list")
+    folder = remote.remote_folder()
+    assert folder is not None
+    remote.Place.of(site.url(PATH), folder).copy.write_text('{"schema_version": 1}')
+    result = briefing("--data", site.url(PATH), "--max-age", "3600", "summary")
+    assert result.returncode == 0 and result.stdout == local("summary").stdout
+    assert site.count(PATH) == 2 and "if-none-match" not in site.last(PATH).headers
+
+
+def test_serve_gives_each_reader_the_address_and_how_to_read_it() -> None:
+    from briefing.serve import reader_command
+
+    command = reader_command("https://news.example/b.json", None, None, ["--max-age", "5"])
+    assert "--data https://news.example/b.json --max-age 5 read" in command
+
+
+@given(st.text(max_size=80))
+def test_any_address_is_judged_without_an_error(text: str) -> None:
+    problem = remote.address_problem(text, allow_http=False)
+    scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+    if scheme not in ("http", "https"):
+        assert problem is not None
+    if problem is None:
+        assert scheme == "https" or remote.is_loopback(str(urlsplit(text).hostname))
+
+
+@given(st.sampled_from(["http", "https"]), st.sampled_from(["http", "https", "file", "ftp"]))
+def test_a_redirect_never_goes_down_to_http_nor_out_of_http(came: str, goes: str) -> None:
+    problem = remote.address_problem(f"{goes}://127.0.0.1/b.json", False, f"{came}://x/b.json")
+    allowed = goes == "https" or (goes == "http" and came == "http")
+    assert (problem is None) is allowed
+
+
+@given(st.text(max_size=40))
+def test_any_cache_control_gives_a_max_age_or_none(header: str) -> None:
+    age = remote._max_age(header)
+    assert age is None or age >= 0
+
+
+def test_how_fresh_a_copy_is_reads_as_words() -> None:
+    assert remote.ago(3) == "just now"
+    assert remote.ago(45) == "45 s ago"
+    assert remote.ago(130) == "2 min ago"
+    assert remote.ago(3 * 3600 + 5) == "3 h ago"
+    assert remote.ago(2 * 86400) == "2 days ago"
+    kept = remote.Kept(url="https://x/b", location="https://x/b", fetched=1000.0)
+    assert remote.freshness(kept, now=1130.0) == "fetched 2 min ago"
+    offline = kept._replace(failed_since=1100.0, failure="connection refused")
+    assert remote.freshness(offline, now=1130.0).endswith("(connection refused)")

@@ -459,3 +459,33 @@ def test_coming_back_to_a_revised_briefing_in_a_real_terminal(
     term.keys("q")
     term.wait_for_text("EXITED=0")
     term.assert_restored()
+
+
+def test_a_briefing_from_a_web_address_in_a_real_terminal(
+    terminal: Callable[..., Terminal],
+) -> None:
+    """The copy on screen with where it comes from, a new version arriving by itself, and `q`
+    ending the reader at once while the server hangs (not when the request's 20 s are up)."""
+    from tests.webserver import hang, serving, versioned
+
+    versions = {"v1": BUNDLED.read_bytes()}
+    versions["v2"] = versions["v1"].replace(b"Biden clears", b"Biden allows")
+    current = ["v1"]
+    with serving() as site:
+        versioned(site, "/b.json", versions, current)
+        url = site.url("/b.json")
+        term = terminal("--data", url, "--max-age", "1", width=120, height=40)
+        term.wait_for_text(f"From {url} · fetched", "1. Moscow's warning")
+        current[0] = "v2"
+        screen = term.wait_for_text("Biden allows", "Updated since you opened it")
+        assert "the title changed" in screen
+        site.routes["/b.json"] = hang(60)
+        deadline = time.monotonic() + TIMEOUT
+        while site.in_flight == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert site.in_flight == 1
+        asked = time.monotonic()
+        term.keys("q")
+        term.wait_for_text("EXITED=0")
+        assert time.monotonic() - asked < 15  # not held until the 20 s deadline
+        term.assert_restored()

@@ -149,7 +149,7 @@ class ReaderScreen(Screen[None]):
         display: none;
         dock: bottom;
         width: 100%;
-        padding: 0 1;
+        padding: 0;
         text-wrap: nowrap;
         text-overflow: ellipsis;
         color: $text-muted;
@@ -269,6 +269,7 @@ class ReaderScreen(Screen[None]):
         """The search in progress (empty when there is none)."""
         self._recomposing = asyncio.Lock()
         self._open_at_start = frozenset(open_sections)
+        self._origin: str | None = None
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -314,6 +315,7 @@ class ReaderScreen(Screen[None]):
         watch."""
         briefing = self.briefing
         self._show("title", shown(briefing.title))
+        self._show("origin", Content(self._origin or ""))
         word = f" \u00b7 {self._state_word}" if self._state_word else ""
         self._show("date", Content(date_line(briefing) + word))
         corrections = self.query_one("#corrections", Static)
@@ -466,8 +468,10 @@ class ReaderScreen(Screen[None]):
     def show_origin(self, origin: str | None) -> None:
         """Say in the header where the briefing comes from and how fresh it is (``From
         https://… · fetched 2 min ago``; ``None``: a local file, nothing to say)."""
-        self._show("origin", Content(origin or ""))
+        self._origin = origin
         self.set_class(origin is not None, "-subscribed")
+        if self.is_mounted:
+            self._show("origin", Content(origin or ""))
 
     # --- sections -------------------------------------------------------------------------
 
