@@ -22,6 +22,7 @@ from briefing.records import Document
 from briefing.search import Field, Hit, LeadKey
 from briefing.widgets import readable
 from briefing.widgets.highlight import marker
+from tests.conftest import BUNDLED
 from tests.contrast import (
     AA,
     CITED_STEPS,
@@ -32,6 +33,7 @@ from tests.contrast import (
     SURVEY_SIZE,
     TERMINAL_THEMES,
     Cell,
+    Step,
     contrast,
     in_theme,
     is_text,
@@ -248,6 +250,28 @@ async def test_what_changed_since_the_last_visit_reads_in_every_theme(
     assert "~ First paragraph. Reworded." in shows["news marks"]
     assert "+ new" in shows["news timeline"]
     assert "· new" in shows["news picker"]
+
+
+@pytest.mark.parametrize("theme", list(BUILTIN_THEMES))
+async def test_where_a_briefing_from_an_address_comes_from_reads_in_every_theme(
+    theme: str,
+) -> None:
+    """The header's line under the title, ``From URL · fetched just now``, at AA everywhere."""
+    import asyncio
+
+    from briefing.remote import Policy, Subscription, copy_of
+    from tests.webserver import serving, static
+
+    with serving() as site:
+        site.routes["/b.json"] = static(BUNDLED.read_bytes())
+        url = site.url("/b.json")
+        policy = Policy(max_age=3600)  # fresh: no request while the screens are looked at
+        copy = await asyncio.to_thread(copy_of, url, policy)
+        subscription = Subscription(url, policy, copy)
+        app = make_app(subscription.library(), subscription=subscription)
+        found = await survey(theme, SURVEY_SIZE, [Step("from an address")], app=app)
+    assert not found.failures(), "\n".join(found.failures())
+    assert f"From {url} · fetched just now" in "\n".join(found.text["from an address"])
 
 
 # --- the real program in tmux ------------------------------------------------------------------
