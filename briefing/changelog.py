@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from briefing.cells import cut_long_words, wrap
 from briefing.changes import Change, compare, place, said, tally
-from briefing.records import MONTHS
+from briefing.records import day_and_time
 from briefing.summary import _md_block, _md_escape, _md_heading, _Paint, _paragraph
 
 if TYPE_CHECKING:
@@ -59,14 +59,6 @@ def news_of(reading: Reading, source: str, briefing: Briefing) -> News:
     return News(briefing, "updated", read.read_at, tuple(compare(old, briefing)))
 
 
-def read_on(when: datetime, now: datetime | None = None) -> str:
-    """``2 December at 18:53``, in local time: when a briefing was read (``2 December 2025 at
-    18:53`` when that was in another year than ``now``)."""
-    local = when.astimezone()
-    year = "" if local.year == (now or datetime.now().astimezone()).year else f" {local.year}"
-    return f"{local.day} {MONTHS[local.month - 1]}{year} at {local:%H:%M}"
-
-
 def headline(state: State, read_at: datetime | None, changes: Sequence[Change] = ()) -> str:
     """``Updated since you read it on 19 November 2024 at 14:02: 2 facts changed, 1 new
     paragraph``; ``New: not read before``; or ``No change since you read it on ...``: what the
@@ -75,8 +67,8 @@ def headline(state: State, read_at: datetime | None, changes: Sequence[Change] =
     if state == "new":
         return "New: not read before"
     if state == "read":
-        return "No change since you read it" + (f" on {read_on(read_at)}" if read_at else "")
-    since = f"you read it on {read_on(read_at)}" if read_at else "you opened it"
+        return "No change since you read it" + (f" on {day_and_time(read_at)}" if read_at else "")
+    since = f"you read it on {day_and_time(read_at)}" if read_at else "you opened it"
     counted = tally(changes)
     return f"Updated since {since}" + (f": {counted}" if counted else "")
 

@@ -552,6 +552,14 @@ MONTHS = [
 ]
 
 
+def day_and_time(when: datetime, now: datetime | None = None) -> str:
+    """``2 December at 18:53``, in local time (``2 December 2025 at 18:53`` when that was in
+    another year than ``now``): when a briefing was read, or a copy fetched."""
+    local = when.astimezone()
+    year = "" if local.year == (now or datetime.now().astimezone()).year else f" {local.year}"
+    return f"{local.day} {MONTHS[local.month - 1]}{year} at {local:%H:%M}"
+
+
 def date_line(briefing: Briefing) -> str:
     """``19 November 2024``, with the update time when there is one (the reader shows it too);
     ``19 November 2024 (inferred)`` when the date is inferred (:attr:`Briefing.date_note`)."""

@@ -492,11 +492,11 @@ def clock(when: float, now: float | None = None) -> str:
     """``14:02`` today, else ``1 December at 14:02`` (with the year when another): local time."""
     from datetime import datetime
 
-    from briefing.changelog import read_on
+    from briefing.records import day_and_time
 
     moment = datetime.fromtimestamp(when).astimezone()
     current = datetime.fromtimestamp(time.time() if now is None else now).astimezone()
-    return f"{moment:%H:%M}" if moment.date() == current.date() else read_on(moment, current)
+    return f"{moment:%H:%M}" if moment.date() == current.date() else day_and_time(moment, current)
 
 
 def freshness(kept: Kept, now: float | None = None) -> str:

@@ -146,13 +146,13 @@ def test_hostile_text_in_a_change_is_inert(published: Path) -> None:
 def test_when_it_was_read_is_said_in_local_time_the_year_only_when_another() -> None:
     from datetime import UTC, datetime
 
-    from briefing.changelog import read_on
+    from briefing.records import day_and_time
 
     when = datetime(2026, 12, 2, 18, 53, tzinfo=UTC)
     local = when.astimezone()
     day = f"{local.day} {local:%B}"
-    assert read_on(when, now=when) == f"{day} at {local:%H:%M}"
+    assert day_and_time(when, now=when) == f"{day} at {local:%H:%M}"
     assert (
-        read_on(when, now=datetime(2027, 1, 5, tzinfo=UTC))
+        day_and_time(when, now=datetime(2027, 1, 5, tzinfo=UTC))
         == f"{day} {local.year} at {local:%H:%M}"
     )
