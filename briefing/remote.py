@@ -354,21 +354,28 @@ def copy_of(url: str, policy: Policy, *, ask: bool = False) -> Copy:
     if folder is None:
         return _fetch_into_memory(url, policy)
     place = Place.of(url, folder)
-    kept = _load_kept(place, url)
-    if not ask and fresh(kept, policy, time.time()):
-        return Copy(url, place.copy, kept)
-    asked_at = time.time()
+    seen = _load_kept(place, url)
+    if not ask and fresh(seen, policy, time.time()):
+        return Copy(url, place.copy, seen)
     with _host_lock(place.lock, policy.timeout) as locked:
-        if locked:  # what another reader fetched while this one waited is as good as new
-            kept = _load_kept(place, url)
-        if kept.fetched is not None and kept.fetched >= asked_at:
-            return Copy(url, place.copy, kept)
-        if waiting(kept, time.time()):
-            return _instead(place, kept, _wait_problem(kept))
-        if not locked:
-            waited = f"timed out after {_secs(policy.timeout)} s waiting for another request"
-            return _instead(place, kept, waited)
-        return _ask(place, kept, policy)
+        return _ask_if_still_due(place, seen, policy, locked)
+
+
+def _ask_if_still_due(place: Place, seen: Kept, policy: Policy, locked: bool) -> Copy:
+    """Under the host's lock (``locked``: held, else waited for in vain), ask the server,
+    unless another reader asked while this one waited (its answer is ours) or the server asked
+    to wait."""
+    kept = _load_kept(place, seen.url) if locked else seen
+    if kept != seen and kept.failure is not None:
+        return _instead(place, kept, kept.failure)
+    if kept != seen and kept.fetched is not None:
+        return Copy(kept.url, place.copy, kept)
+    if waiting(kept, time.time()):
+        return _instead(place, kept, _wait_problem(kept))
+    if not locked:
+        waited = f"timed out after {_secs(policy.timeout)} s waiting for another request"
+        return _instead(place, kept, waited)
+    return _ask(place, kept, policy)
 
 
 def _ask(place: Place, kept: Kept, policy: Policy) -> Copy:
