@@ -499,11 +499,12 @@ def _run_reader(
 def _read_address(args: argparse.Namespace, address: str) -> int:
     """The reader on a briefing file published at ``address``: the copy kept is shown at once
     and refreshed in the background; with none yet, it is fetched first."""
-    from briefing.remote import Subscription, kept_copy, library_of
+    from briefing.remote import Subscription, kept_copy
 
     policy = _policy(args)
-    copy = kept_copy(address, policy) or _fetched(args, address)
-    library = library_of(copy, args.max_size)
+    copy, library = _address_library(
+        args, address, kept_copy(address, policy) or _fetched(args, address)
+    )
     if args.id is not None:
         _pick_word(library, args.id, address)
     subscription = Subscription(address, policy, copy)
@@ -743,7 +744,7 @@ def _load(args: argparse.Namespace, *, collect: bool = True) -> tuple[Path | str
 
     address = _address(args)
     if address is not None:
-        library = _copy_library(args, _fetched(args, address))
+        _, library = _address_library(args, address, _fetched(args, address))
         where: Path | str = address
     else:
         where = data_path(args.data)
@@ -809,10 +810,19 @@ def _notice(copy: remote.Copy) -> None:
         print(f"briefing: {visible(copy.notice)}", file=sys.stderr)
 
 
-def _copy_library(args: argparse.Namespace, copy: remote.Copy) -> Library:
+def _address_library(
+    args: argparse.Namespace, address: str, copy: remote.Copy
+) -> tuple[remote.Copy, Library]:
+    """The briefings of ``copy``; when the briefing asked for is not among them and the copy
+    was not fetched just now, the server is asked first (it may have been published since)."""
     from briefing.remote import library_of
 
-    return library_of(copy, args.max_size)
+    library = library_of(copy, args.max_size)
+    wanted = getattr(args, "id", None) or getattr(args, "sections", None)
+    if wanted and library.briefing(wanted) is None and not copy.changed:
+        copy = _fetched(args, address, ask=True)
+        library = library_of(copy, args.max_size)
+    return copy, library
 
 
 def _pick(library: Library, briefing_id: str | None, path: Path | str) -> Briefing:

@@ -619,3 +619,20 @@ def test_how_fresh_a_copy_is_reads_as_words() -> None:
     assert remote.freshness(kept, now=1130.0) == "fetched 2 min ago"
     offline = kept._replace(failed_since=1100.0, failure="connection refused")
     assert remote.freshness(offline, now=1130.0).endswith("(connection refused)")
+
+
+def test_a_briefing_published_since_the_copy_is_asked_for(site: Site) -> None:
+    data = json.loads(LOCAL)
+    later = json.loads(LOCAL)
+    later["briefings"].append(data["briefings"][0] | {"id": "second", "title": "Second"})
+    versions = {"v1": LOCAL, "v2": json.dumps(later).encode()}
+    current = ["v1"]
+    versioned(site, "/live.json", versions, current)
+    briefing("--data", site.url("/live.json"), "list")
+    current[0] = "v2"
+    result = briefing("--data", site.url("/live.json"), "summary", "second")  # copy still fresh
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Second\n")
+    missing = briefing("--data", site.url("/live.json"), "summary", "third")
+    assert missing.returncode == 1 and "no briefing 'third'" in one_line(missing)
+    assert site.count("/live.json") == 3  # asked once for each id the copy lacked

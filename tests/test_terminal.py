@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shlex
@@ -489,3 +490,30 @@ def test_a_briefing_from_a_web_address_in_a_real_terminal(
         term.wait_for_text("EXITED=0")
         assert time.monotonic() - asked < 15  # not held until the 20 s deadline
         term.assert_restored()
+
+
+def test_a_briefing_published_since_the_copy_opens_by_its_id(
+    terminal: Callable[..., Terminal],
+) -> None:
+    """``briefing --data URL ID`` with an ID the kept copy lacks asks the server first."""
+    from tests.webserver import serving, versioned
+
+    data = json.loads(BUNDLED.read_text())
+    later = copy.deepcopy(data)
+    later["briefings"].append(
+        copy.deepcopy(data["briefings"][0]) | {"id": "second", "title": "A second briefing"}
+    )
+    versions = {"v1": json.dumps(data).encode(), "v2": json.dumps(later).encode()}
+    current = ["v1"]
+    with serving() as site:
+        versioned(site, "/b.json", versions, current)
+        url = site.url("/b.json")
+        first = terminal("--data", url, width=120, height=40)
+        first.wait_for_text("From", "1. Moscow's warning")
+        first.keys("q")
+        first.wait_for_text("EXITED=0")
+        current[0] = "v2"
+        term = terminal("--data", url, "second", width=120, height=40)
+        term.wait_for_text("A second briefing", f"From {url} · fetched just now")
+        term.keys("q")
+        term.wait_for_text("EXITED=0")
