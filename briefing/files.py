@@ -202,7 +202,7 @@ def read_text(path: str | Path, max_bytes: int | None = None, name: str | None =
     )
 
 
-def decode_text(raw: bytes | bytearray, name: str) -> str:
+def decode_text(raw: bytes, name: str) -> str:
     """A briefing file's bytes as text (UTF-8, a leading byte-order mark allowed); ``name``
     (a file or an address) is what an error names."""
     wide = _wide_encoding(raw)
@@ -259,7 +259,7 @@ def too_large(name: str, limit: int) -> BriefingError:
     )
 
 
-def _wide_encoding(raw: bytes | bytearray) -> str | None:
+def _wide_encoding(raw: bytes) -> str | None:
     """``UTF-16`` or ``UTF-32`` when the bytes are text in one of them: by its byte-order mark,
     else by the NUL bytes its first characters have (JSON starts with ASCII; RFC 4627, 3)."""
     for bom, wide in _WIDE_BOMS:
@@ -308,7 +308,7 @@ def user_folder(kind: str) -> Path:
 _CLOEXEC: int = getattr(os, "O_CLOEXEC", 0)
 
 
-def write_atomically(path: Path, text: str | bytes | bytearray, prefix: str) -> None:
+def write_atomically(path: Path, text: str | bytes, prefix: str) -> None:
     """Write ``text`` to a temporary file beside ``path`` (named ``prefix...tmp``, created new:
     no link followed), flush it to disk, rename it over ``path`` (a link there is replaced, not
     written through) and make the rename durable. What this program saves (settings, what was

@@ -30,7 +30,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from briefing import __version__
@@ -58,11 +58,9 @@ server (or an attacker on the way) cannot keep a reader from asking for a day an
 
 USER_AGENT = f"briefing/{__version__}"
 
-Body = bytes | bytearray
-"""A file's bytes as they arrived (a bytearray grown in place: never held twice)."""
-
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _CHUNK = 64 * 1024
+_SPOOL = 8 * 1024**2
 _META_FORMAT = 1
 
 
@@ -307,7 +305,7 @@ def _save_kept(place: Place, kept: Kept) -> None:
         write_atomically(place.meta, json.dumps(kept.to_json()), ".meta-")
 
 
-def _store(place: Place, kept: Kept, body: Body) -> Kept:
+def _store(place: Place, kept: Kept, body: bytes) -> Kept:
     """Write a new version's bytes (0600, atomically), then its record."""
     write_atomically(place.copy, body, ".copy-")
     info = place.copy.lstat()
@@ -456,7 +454,7 @@ def _fetch_into_memory(url: str, policy: Policy) -> Copy:
     return Copy(url, None, kept, _validated(answer.body, url), changed=True)
 
 
-def _validated(body: Body, url: str) -> Document:
+def _validated(body: bytes, url: str) -> Document:
     from briefing import store  # pydantic: only for a new version
 
     return store.parse(decode_text(body, url), url)
@@ -538,7 +536,9 @@ def _secs(value: float) -> str:
 class Answer(NamedTuple):
     """What one fetch came to: a body (200), none (304), or a problem."""
 
-    body: Body | None = None
+    body: bytes | None = None
+    spool: IO[bytes] | None = None
+    """The body as it arrived, before :func:`fetch` reads it into :attr:`body`."""
     etag: str | None = None
     last_modified: str | None = None
     server_age: float | None = None
@@ -568,13 +568,17 @@ def fetch(
     import asyncio
 
     try:
-        return asyncio.run(_fetch(url, policy, etag, last_modified))
+        answer = asyncio.run(_fetch(url, policy, etag, last_modified))
     except _Refused as refused:
         return Answer(problem=str(refused), retry_after=refused.retry_after)
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as error:  # a proxy setting httpx cannot use, say: one line all the same
         return Answer(problem=f"cannot connect: {error or type(error).__name__}")
+    if answer.spool is None:
+        return answer
+    with answer.spool as spool:
+        return answer._replace(body=spool.read(), spool=None)
 
 
 async def _fetch(url: str, policy: Policy, etag: str | None, last_modified: str | None) -> Answer:
@@ -656,10 +660,10 @@ async def _follow(
     raise _Refused(f"more than {MAX_REDIRECTS} redirects")
 
 
-def _answer(response: httpx.Response, body: Body | None, moved_to: str | None) -> Answer:
+def _answer(response: httpx.Response, spool: IO[bytes] | None, moved_to: str | None) -> Answer:
     headers = response.headers
     return Answer(
-        body=body,
+        spool=spool,
         etag=headers.get("etag"),
         last_modified=headers.get("last-modified"),
         server_age=_max_age(headers.get("cache-control", "")),
@@ -699,7 +703,7 @@ def _retry_after(response: httpx.Response) -> float | None:
     return now + min(max(delay, 0.0), LONGEST_SERVER_AGE)
 
 
-async def _body(response: httpx.Response, limit: int) -> bytearray:
+async def _body(response: httpx.Response, limit: int) -> IO[bytes]:
     """The body, decompressed here (gzip, deflate) so that no more than ``limit`` bytes are
     ever made, whatever the server says of its length or sends."""
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
@@ -713,26 +717,37 @@ async def _body(response: httpx.Response, limit: int) -> bytearray:
         inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
     elif encoding == "deflate":
         inflate = zlib.decompressobj()  # zlib-wrapped, as RFC 9110 says
-    body = bytearray()  # grown in place: the body is never held twice
-    size = 0
-    async for chunk in response.aiter_raw(_CHUNK):
-        data = chunk
-        while data:
-            if inflate is None:
-                piece, data = data, b""
-            else:
-                try:
-                    piece = inflate.decompress(data, limit - size + 1)
-                except zlib.error:
-                    raise _Refused(f"the {encoding} data the server sent is damaged") from None
-                data = inflate.unconsumed_tail
-            size += len(piece)
-            if size > limit:
-                raise _Refused(_too_large(limit))
-            body += piece
-            if inflate is not None and inflate.eof:
-                break
-    return body
+    import tempfile
+
+    # Spooled to a temporary file past a few megabytes, and read back once the request is
+    # over, outside the event loop: the body is then in memory once, as a local file's bytes
+    # are (read inside, it peaked at three times its size).
+    spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL)  # noqa: SIM115 (fetch() closes it)
+    try:
+        size = 0
+        async for chunk in response.aiter_raw(_CHUNK):
+            data = chunk
+            while data:
+                if inflate is None:
+                    piece, data = data, b""
+                else:
+                    try:
+                        piece = inflate.decompress(data, limit - size + 1)
+                    except zlib.error:
+                        message = f"the {encoding} data the server sent is damaged"
+                        raise _Refused(message) from None
+                    data = inflate.unconsumed_tail
+                size += len(piece)
+                if size > limit:
+                    raise _Refused(_too_large(limit))
+                spool.write(piece)
+                if inflate is not None and inflate.eof:
+                    break
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool
 
 
 def _too_large(limit: int) -> str:

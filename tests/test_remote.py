@@ -636,3 +636,16 @@ def test_a_briefing_published_since_the_copy_is_asked_for(site: Site) -> None:
     missing = briefing("--data", site.url("/live.json"), "summary", "third")
     assert missing.returncode == 1 and "no briefing 'third'" in one_line(missing)
     assert site.count("/live.json") == 3  # asked once for each id the copy lacked
+
+
+def test_a_large_body_within_the_limit_takes_the_memory_the_same_local_file_does(
+    site: Site, tmp_path: Path
+) -> None:
+    size = 100 * 1024**2
+    site.routes["/big.json"] = endless(size)
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * size)
+    code, _, _, remote_mib = measured("--data", site.url("/big.json"), "list", folder=tmp_path)
+    _, _, _, local_mib = measured("--data", str(big), "list", folder=tmp_path)
+    assert code == 1
+    assert remote_mib < local_mib * 1.2 + 20, (remote_mib, local_mib)  # once in memory, not 3x
