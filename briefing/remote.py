@@ -859,8 +859,8 @@ class Subscription:
         return copy
 
     def origin(self, now: float | None = None) -> str:
-        """``From https://… · fetched 2 min ago`` (or ``offline since 14:02 (…)``), from what is
-        kept now: another reader may have fetched it meanwhile."""
+        """``Fetched 2 min ago · from https://…`` (or ``Offline since 14:02 (…) · from …``),
+        from what is kept now: another reader may have fetched it meanwhile."""
         from briefing.errors import visible
 
         kept = self.copy.kept
@@ -869,4 +869,5 @@ class Subscription:
             kept = _load_kept(Place.of(self.url, folder), self.url)
         if self._failure is not None:
             kept = kept._replace(failed_since=self._failure[0], failure=self._failure[1])
-        return visible(f"From {self.url} \u00b7 {freshness(kept, now)}")
+        said = freshness(kept, now)  # first: a narrow header still shows it
+        return visible(f"{said[:1].upper()}{said[1:]} \u00b7 from {self.url}")

@@ -256,7 +256,7 @@ async def test_what_changed_since_the_last_visit_reads_in_every_theme(
 async def test_where_a_briefing_from_an_address_comes_from_reads_in_every_theme(
     theme: str,
 ) -> None:
-    """The header's line under the title, ``From URL · fetched just now``, at AA everywhere."""
+    """The header's line under the title, ``Fetched just now · from URL``, at AA everywhere."""
     import asyncio
 
     from briefing.remote import Policy, Subscription, copy_of
@@ -271,7 +271,7 @@ async def test_where_a_briefing_from_an_address_comes_from_reads_in_every_theme(
         app = make_app(subscription.library(), subscription=subscription)
         found = await survey(theme, SURVEY_SIZE, [Step("from an address")], app=app)
     assert not found.failures(), "\n".join(found.failures())
-    assert f"From {url} · fetched just now" in "\n".join(found.text["from an address"])
+    assert f"Fetched just now · from {url}" in "\n".join(found.text["from an address"])
 
 
 # --- the real program in tmux ------------------------------------------------------------------

@@ -54,7 +54,7 @@ async def test_a_new_version_arrives_by_itself_with_the_place_kept_and_the_chang
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
         assert opened(app)[1]
-        assert origin(app) == f"From {site.url('/b.json')} · fetched just now"
+        assert origin(app) == f"Fetched just now · from {site.url('/b.json')}"
         current[0] = "v2"  # published
         await wait_until(pilot, lambda: reader(app).briefing.title.startswith("Biden allows"))
         assert opened(app)[1]  # the place is kept
@@ -84,8 +84,8 @@ async def test_offline_the_copy_stays_on_screen_and_the_header_says_since_when()
     app = await follow(url, max_age=1)
     async with app.run_test() as pilot:
         said = notifications(app)
-        await wait_until(pilot, lambda: "offline since" in origin(app))
-        assert origin(app).endswith("(connection refused)")
+        await wait_until(pilot, lambda: "Offline since" in origin(app))
+        assert origin(app).endswith(f"(connection refused) · from {url}")
         assert reader(app).briefing.title.startswith("Biden clears")
         await wait_until(pilot, lambda: bool(said))
         await pilot.pause(2.5)  # two more attempts: said once, not at every one

@@ -476,7 +476,7 @@ def test_a_briefing_from_a_web_address_in_a_real_terminal(
         versioned(site, "/b.json", versions, current)
         url = site.url("/b.json")
         term = terminal("--data", url, "--max-age", "1", width=120, height=40)
-        term.wait_for_text(f"From {url} · fetched", "1. Moscow's warning")
+        term.wait_for_text(f"Fetched just now · from {url}", "1. Moscow's warning")
         current[0] = "v2"
         screen = term.wait_for_text("Biden allows", "Updated since you opened it")
         assert "the title changed" in screen
@@ -509,11 +509,11 @@ def test_a_briefing_published_since_the_copy_opens_by_its_id(
         versioned(site, "/b.json", versions, current)
         url = site.url("/b.json")
         first = terminal("--data", url, width=120, height=40)
-        first.wait_for_text("From", "1. Moscow's warning")
+        first.wait_for_text("· from http", "1. Moscow's warning")
         first.keys("q")
         first.wait_for_text("EXITED=0")
         current[0] = "v2"
         term = terminal("--data", url, "second", width=120, height=40)
-        term.wait_for_text("A second briefing", f"From {url} · fetched just now")
+        term.wait_for_text("A second briefing", f"Fetched just now · from {url}")
         term.keys("q")
         term.wait_for_text("EXITED=0")

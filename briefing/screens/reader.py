@@ -466,8 +466,8 @@ class ReaderScreen(Screen[None]):
         self.set_class(reason is not None, "-stale")
 
     def show_origin(self, origin: str | None) -> None:
-        """Say in the header where the briefing comes from and how fresh it is (``From
-        https://… · fetched 2 min ago``; ``None``: a local file, nothing to say)."""
+        """Say in the header where the briefing comes from and how fresh it is (``Fetched 2 min
+        ago · from https://…``; ``None``: a local file, nothing to say)."""
         self._origin = origin
         self.set_class(origin is not None, "-subscribed")
         if self.is_mounted:
