@@ -30,3 +30,20 @@ def test_benchmark_smoke_mode_prints_its_table() -> None:
         "peak memory (MiB), default file",
     ):
         assert expected in measures, result.stdout
+
+
+def test_the_hostile_servers_table_has_a_row_for_each_server() -> None:
+    from tests.test_remote import HOSTILE
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "hostile.py")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = result.stdout.splitlines()[2:]
+    assert [row.split(" | ")[0].lstrip("| ") for row in rows] == [case[0] for case in HOSTILE]
+    assert all(row.split(" | ")[2] == "1" for row in rows), result.stdout
