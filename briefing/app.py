@@ -107,7 +107,7 @@ class BriefingApp(App[None]):
         saved (merged with what other readers saved meanwhile) at quit."""
         self.warnings += reading_warnings
         self._told = len(self.reading.warnings)
-        named = subscription.url if subscription is not None else source
+        named = subscription.shown if subscription is not None else source
         self.source_key = source_key(named) if named is not None else None
         """How :attr:`reading` names the data source: the file, or the address (``None``:
         standard input, or a document in memory: nothing is remembered)."""
@@ -494,7 +494,7 @@ class BriefingApp(App[None]):
         except BriefingError as error:
             self._from_fetch(self._fetch_failed, error)
         except Exception as error:  # nothing the network does may end the reader
-            problem = BriefingError.single(self.subscription.url, str(error) or repr(error))
+            problem = BriefingError.single(self.subscription.shown, str(error) or repr(error))
             self._from_fetch(self._fetch_failed, problem)
         else:
             self._from_fetch(self._fetched, copy, announce)
@@ -527,9 +527,9 @@ class BriefingApp(App[None]):
             self._signature = current
             assert self.loader is not None
             self._reload(self.loader, announce)
-        elif announce and not copy.notice:
+        elif announce and not copy.notice and self.subscription is not None:
             what = "a new version" if copy.changed else "no new version"
-            self.notify(f"Asked {copy.url}: {what}.", markup=False)
+            self.notify(f"Asked {self.subscription.shown}: {what}.", markup=False)
 
     def _say_once(self, message: str, severity: SeverityLevel) -> None:
         """Notify ``message`` unless it was the last thing said of the address."""

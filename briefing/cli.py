@@ -499,14 +499,14 @@ def _run_reader(
 def _read_address(args: argparse.Namespace, address: str) -> int:
     """The reader on a briefing file published at ``address``: the copy kept is shown at once
     and refreshed in the background; with none yet, it is fetched first."""
-    from briefing.remote import Subscription, kept_copy
+    from briefing.remote import Subscription, kept_copy, shown
 
     policy = _policy(args)
     copy, library = _address_library(
         args, address, kept_copy(address, policy) or _fetched(args, address)
     )
     if args.id is not None:
-        _pick_word(library, args.id, address)
+        _pick_word(library, args.id, shown(address))
     subscription = Subscription(address, policy, copy)
     return _run_reader(args, library, None, subscription)
 
@@ -616,14 +616,15 @@ def _validate_address(args: argparse.Namespace, address: str) -> int:
     """What the server publishes now, checked (``--max-age`` is not heeded: the point is the
     current version; a ``Retry-After`` is): every problem of an invalid version, even with a
     good copy kept; the server not answering is an error too, as nothing could be checked."""
-    from briefing.remote import copy_of, library_of
+    from briefing.remote import copy_of, library_of, shown
 
     copy = copy_of(address, _policy(args), ask=True)
     if copy.error is not None:
         raise copy.error
     if copy.problem is not None:
-        raise BriefingError.single(address, f"cannot check what is published: {copy.problem}")
-    _say_valid(len(library_of(copy, args.max_size)), address)
+        problem = f"cannot check what is published: {copy.problem}"
+        raise BriefingError.single(shown(address), problem)
+    _say_valid(len(library_of(copy, args.max_size)), shown(address))
     return EXIT_OK
 
 
@@ -744,8 +745,10 @@ def _load(args: argparse.Namespace, *, collect: bool = True) -> tuple[Path | str
 
     address = _address(args)
     if address is not None:
+        from briefing.remote import shown
+
         _, library = _address_library(args, address, _fetched(args, address))
-        where: Path | str = address
+        where: Path | str = shown(address)  # what errors and what is remembered name it
     else:
         where = data_path(args.data)
         library = open_library(where, args.max_size)

@@ -31,7 +31,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from briefing import __version__
 from briefing.errors import BriefingError
@@ -111,13 +111,26 @@ def seconds(text: str) -> float:
 # --- which addresses ----------------------------------------------------------------------
 
 
+def shown(url: str) -> str:
+    """The address as messages, the header and what is remembered name it: without the user
+    name and password it may carry (``https://user:secret@host/…``), which only the request
+    needs."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
 def check_address(url: str, allow_http: bool = False) -> None:
     """Refuse, before any connection, an address this program does not read: another scheme
     than http and https, no host, or plain http to another machine than this one (a network
     attacker could rewrite what is shown as news) unless ``allow_http``."""
     problem = address_problem(url, allow_http)
     if problem:
-        raise BriefingError.single(url, problem)
+        raise BriefingError.single(shown(url), problem)
 
 
 def address_problem(url: str, allow_http: bool, came_from: str | None = None) -> str | None:
@@ -407,7 +420,7 @@ def _ask(place: Place, kept: Kept, policy: Policy) -> Copy:
         _save_kept(place, kept)
         return Copy(url, place.copy, kept)
     try:
-        document = _validated(answer.body, url)
+        document = _validated(answer.body, shown(url))
     except BriefingError as error:
         return _instead(place, kept, _invalid(error), error=error)
     kept = kept._replace(etag=answer.etag, last_modified=answer.last_modified)
@@ -423,7 +436,7 @@ def _instead(place: Place, kept: Kept, problem: str, error: BriefingError | None
     with no copy, the error."""
     old = _load_kept(place, kept.url)
     if old.fetched is None:
-        raise error or BriefingError.single(kept.url, problem)
+        raise error or BriefingError.single(shown(kept.url), problem)
     when = clock(old.fetched)
     notice = (
         f"{problem}; showing the copy from {when}"
@@ -448,10 +461,10 @@ def _fetch_into_memory(url: str, policy: Policy) -> Copy:
     """No cache is kept: every command asks the server."""
     answer = fetch(url, policy)
     if answer.problem is not None:
-        raise BriefingError.single(url, answer.problem)
+        raise BriefingError.single(shown(url), answer.problem)
     assert answer.body is not None
     kept = Kept(url=url, location=answer.moved_to or url, fetched=time.time())
-    return Copy(url, None, kept, _validated(answer.body, url), changed=True)
+    return Copy(url, None, kept, _validated(answer.body, shown(url)), changed=True)
 
 
 def _validated(body: bytes, url: str) -> Document:
@@ -806,11 +819,11 @@ def library_of(copy: Copy, max_bytes: int | None = None) -> Library:
     from briefing.library import MemoryLibrary
 
     if copy.document is not None:
-        return MemoryLibrary(copy.document, copy.url)
+        return MemoryLibrary(copy.document, shown(copy.url))
     assert copy.path is not None
     from briefing.index import open_library
 
-    return open_library(copy.path, max_bytes, name=copy.url)
+    return open_library(copy.path, max_bytes, name=shown(copy.url))
 
 
 class Subscription:
@@ -821,6 +834,8 @@ class Subscription:
 
     def __init__(self, url: str, policy: Policy, copy: Copy) -> None:
         self.url = url
+        self.shown = shown(url)
+        """How the address is named to the user and in what is remembered (no password)."""
         self.policy = policy
         self.copy = copy
         """The last copy read (a new version, or the kept one)."""
@@ -843,7 +858,7 @@ class Subscription:
             return library_of(self.copy, self.policy.max_size)
         from briefing.index import open_library
 
-        return open_library(self.copy.path, self.policy.max_size, name=self.url)
+        return open_library(self.copy.path, self.policy.max_size, name=self.shown)
 
     def refresh(self, ask: bool = False) -> Copy:
         """The copy after asking the server if it is due (always when ``ask``, as ``r`` does),
@@ -870,4 +885,4 @@ class Subscription:
         if self._failure is not None:
             kept = kept._replace(failed_since=self._failure[0], failure=self._failure[1])
         said = freshness(kept, now)  # first: a narrow header still shows it
-        return visible(f"{said[:1].upper()}{said[1:]} \u00b7 from {self.url}")
+        return visible(f"{said[:1].upper()}{said[1:]} \u00b7 from {self.shown}")

@@ -650,3 +650,19 @@ def test_a_large_body_within_the_limit_takes_the_memory_the_same_local_file_does
     _, _, _, local_mib = measured("--data", str(big), "list", folder=tmp_path)
     assert code == 1
     assert remote_mib < local_mib * 1.2 + 20, (remote_mib, local_mib)  # once in memory, not 3x
+
+
+def test_a_password_in_the_address_is_sent_but_never_shown(site: Site) -> None:
+    secret = site.url(PATH).replace("http://", "http://reader:s3cret@")
+    result = briefing("--data", secret, "changes", "--mark-read")
+    assert result.returncode == 0, result.stderr
+    assert site.last(PATH).headers["authorization"].startswith("Basic ")
+    site.routes[PATH] = status(404)
+    failed = briefing("--data", secret, "--max-age", "0", "summary", "nope")
+    assert failed.returncode == 1 and "s3cret" not in failed.stderr
+    assert site.url(PATH) in failed.stderr
+    assert (
+        "s3cret" not in (Path(os.environ["XDG_STATE_HOME"]) / "briefing/reading.json").read_text()
+    )
+    assert remote.shown("https://a:b@host:8443/x?y") == "https://host:8443/x?y"
+    assert remote.shown("https://host/x") == "https://host/x"
