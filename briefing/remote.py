@@ -61,6 +61,7 @@ USER_AGENT = f"briefing/{__version__}"
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _CHUNK = 64 * 1024
 _SPOOL = 8 * 1024**2
+_PHRASE = 60
 _META_FORMAT = 1
 
 
@@ -416,8 +417,8 @@ def _ask(place: Place, kept: Kept, policy: Policy) -> Copy:
     )
     if answer.body is None and not validators:
         return _instead(place, kept, "HTTP 304 Not Modified to a request for the whole file")
-    if answer.body is None:  # 304: the copy is current
-        _save_kept(place, kept)
+    if answer.body is None or (validators and _same_as_copy(place.copy, answer.body)):
+        _save_kept(place, kept)  # 304, or the same bytes again: the copy is current
         return Copy(url, place.copy, kept)
     try:
         document = _validated(answer.body, shown(url))
@@ -429,6 +430,15 @@ def _ask(place: Place, kept: Kept, policy: Policy) -> Copy:
     except OSError:
         return Copy(url, None, kept, document, changed=True)  # shown, not kept
     return Copy(url, place.copy, kept, document, changed=True)
+
+
+def _same_as_copy(copy: Path, body: bytes) -> bool:
+    """Whether ``body`` is the copy's bytes (a server that ignores the validators sends the
+    same file again: nothing to validate, nothing to reload)."""
+    try:
+        return copy.stat().st_size == len(body) and copy.read_bytes() == body
+    except OSError:
+        return False
 
 
 def _instead(place: Place, kept: Kept, problem: str, error: BriefingError | None = None) -> Copy:
@@ -661,16 +671,27 @@ async def _follow(
             if status == 304:
                 return _answer(response, None, moved_to)
             if status == 200:
+                _refuse_a_web_page(response)
                 body = await _body(response, policy.max_bytes)
                 return _answer(response, body, moved_to)
             retry_after = _retry_after(response) if status in (429, 503) else None
-            reason = f"HTTP {status}" + (
-                f" {response.reason_phrase}" if response.reason_phrase else ""
-            )
+            phrase = response.reason_phrase[:_PHRASE]  # the server's words: kept short
+            reason = f"HTTP {status}" + (f" {phrase}" if phrase else "")
             if retry_after is not None:
                 reason += f"; the server asks to try again after {clock(retry_after)}"
             raise _Refused(reason, retry_after)
     raise _Refused(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _refuse_a_web_page(response: httpx.Response) -> None:
+    """A web page where a briefing file should be is the network's login page (a train's, a
+    hotel's) or a wrong address, not a new version: refused as the server not answering."""
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media in ("text/html", "application/xhtml+xml"):
+        raise _Refused(
+            f"the server sent a web page ({media}), not a briefing file: a network's login "
+            "page, or the wrong address"
+        )
 
 
 def _answer(response: httpx.Response, spool: IO[bytes] | None, moved_to: str | None) -> Answer:

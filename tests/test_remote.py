@@ -666,3 +666,27 @@ def test_a_password_in_the_address_is_sent_but_never_shown(site: Site) -> None:
     )
     assert remote.shown("https://a:b@host:8443/x?y") == "https://host:8443/x?y"
     assert remote.shown("https://host/x") == "https://host/x"
+
+
+def test_a_web_page_in_place_of_the_file_is_a_login_page_not_a_new_version(site: Site) -> None:
+    briefing("--data", site.url(PATH), "summary")
+    portal = status(200, {"Content-Type": "text/html; charset=utf-8"}, b"<html>Log in</html>")
+    site.routes[PATH] = portal
+    result = briefing("--data", site.url(PATH), "--max-age", "0", "summary")
+    assert result.returncode == 0 and result.stdout == local("summary").stdout
+    assert (
+        "offline" in one_line(result) and "the server sent a web page (text/html)" in result.stderr
+    )
+    site.routes["/portal.json"] = portal
+    alone = briefing("--data", site.url("/portal.json"), "summary")
+    assert alone.returncode == 1 and "a network's login page" in one_line(alone)
+
+
+def test_the_same_bytes_again_are_no_new_version(site: Site) -> None:
+    site.routes["/plain.json"] = static(LOCAL)  # no ETag, no Last-Modified: always a 200
+    url, policy = site.url("/plain.json"), remote.Policy(max_age=0)
+    assert remote.copy_of(url, policy).changed
+    again = remote.copy_of(url, policy)
+    assert not again.changed and again.document is None and site.count("/plain.json") == 2
+    site.routes["/plain.json"] = static(LOCAL.replace(b"Biden clears", b"Biden allows"))
+    assert remote.copy_of(url, policy).changed
