@@ -268,7 +268,8 @@ def _validate_arguments(validate: argparse.ArgumentParser) -> None:
         "path",
         nargs="?",
         metavar="PATH",
-        help="the file to check ('-' for standard input); default: the data file",
+        help="the file to check ('-' for standard input), or a folder: every *.json file in "
+        "it and its subfolders; default: the data file",
     )
 
 
@@ -606,10 +607,47 @@ def _validate(args: argparse.Namespace) -> int:
     if chosen and "://" in chosen:
         return _validate_address(args, chosen)
     path = store.data_path(chosen)
+    if str(path) != store.STDIN and path.is_dir():
+        return _validate_folder(args, path)
     document = store.load(path, args.max_size)
     shown = "<stdin>" if str(path) == store.STDIN else str(path)
     _say_valid(len(document.briefings), shown)
     return EXIT_OK
+
+
+def _validate_folder(args: argparse.Namespace, folder: Path) -> int:
+    """Every briefing file of the folder and its subfolders, each problem with its file, line
+    and column; the ids across all of them."""
+    from briefing.folder import check
+    from briefing.progress import Progress
+
+    progress = Progress("validating", "files")
+    try:
+        checked = check(folder, args.max_size, progress)
+    except OSError as unreadable:
+        message = f"cannot read the folder: {unreadable.strerror or unreadable}"
+        raise BriefingError.single(folder, message) from None
+    finally:
+        progress.close()
+    shown = visible(str(folder))
+    files = f"{checked.files:,} file{'' if checked.files == 1 else 's'}"
+    if not checked.files:
+        raise BriefingError.single(
+            folder, "no briefing files in this folder or its subfolders (*.json, not hidden)"
+        )
+    if not checked.errors:
+        briefings = f"{checked.briefings:,} briefing{'' if checked.briefings == 1 else 's'}"
+        print(f"ok: {briefings} in {files} in {shown}")
+        return EXIT_OK
+    for broken_file in checked.errors:
+        _report(broken_file)
+    problems = sum(broken_file.count for broken_file in checked.errors)
+    broken = len(checked.errors)
+    print(
+        f"{problems:,} problem{'' if problems == 1 else 's'} in {broken:,} of {files} in {shown}",
+        file=sys.stderr,
+    )
+    return EXIT_ERROR
 
 
 def _validate_address(args: argparse.Namespace, address: str) -> int:

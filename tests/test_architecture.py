@@ -23,10 +23,11 @@ DATA_LAYER = [
     "briefing.reading",
     "briefing.changes",
     "briefing.remote",
+    "briefing.folder",
 ]
 PLAIN_OUTPUT = [
     "briefing.listing", "briefing.cells", "briefing.summary", "briefing.search", "briefing.keys",
-    "briefing.changelog", "briefing.marks",
+    "briefing.changelog", "briefing.marks", "briefing.progress",
 ]  # fmt: skip
 TUI_LAYER = {"briefing.app", "briefing.commands", "briefing.serve", "briefing.screens",
              "briefing.widgets"}  # fmt: skip
