@@ -37,6 +37,12 @@ _BOM = b"\xef\xbb\xbf"
 NO_SUCH_FILE = "no such file"
 """The problem reported for a data file that does not exist (the reader says it is gone)."""
 
+FOLDER = (
+    "is a folder, not a briefing file ('briefing validate FOLDER' checks every briefing file "
+    "in it; the other commands read one file)"
+)
+"""The problem reported for a data path that is a folder."""
+
 LINK_LOOP = "its symbolic links loop back on themselves (or nest too deep): they lead to no file"
 """The problem reported for a path whose symbolic links never reach a file."""
 
@@ -241,7 +247,7 @@ def _raw_bytes(path: str | Path, name: str, limit: int) -> bytes:
     except FileNotFoundError:
         raise BriefingError.single(name, NO_SUCH_FILE) from None
     except IsADirectoryError:
-        raise BriefingError.single(name, "is a directory, not a briefing file") from None
+        raise BriefingError.single(name, FOLDER) from None
     except PermissionError:
         raise BriefingError.single(name, "permission denied: cannot read it") from None
     except OSError as error:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from briefing import store
 from briefing.errors import BriefingError, Problem
+from briefing.files import FOLDER
 from briefing.jsonpos import Positions
 from briefing.records import Document
 from tests.conftest import BUNDLED, minimal, set_at, write_json
@@ -46,7 +47,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_directory(tmp_path: Path) -> None:
-    assert str(load_error(tmp_path)) == f"{tmp_path}: is a directory, not a briefing file"
+    assert str(load_error(tmp_path)) == f"{tmp_path}: {FOLDER}"
 
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
