@@ -8,15 +8,20 @@ import sys
 from tests.conftest import ROOT
 
 
-def test_benchmark_smoke_mode_prints_its_table() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--smoke"],
+def script(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``benchmarks/NAME`` as its README line says."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / name), *args],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
         cwd=ROOT,
     )
+
+
+def test_benchmark_smoke_mode_prints_its_table() -> None:
+    result = script("bench.py", "--smoke")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("briefing benchmarks:")
@@ -35,14 +40,7 @@ def test_benchmark_smoke_mode_prints_its_table() -> None:
 def test_the_hostile_servers_table_has_a_row_for_each_server() -> None:
     from tests.test_remote import HOSTILE
 
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "hostile.py")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        cwd=ROOT,
-    )
+    result = script("hostile.py")
     assert result.returncode == 0, result.stderr
     rows = result.stdout.splitlines()[2:]
     assert [row.split(" | ")[0].lstrip("| ") for row in rows] == [case[0] for case in HOSTILE]
