@@ -238,15 +238,23 @@ class Copy(NamedTuple):
     kept: Kept
     document: Document | None = None
     """The file validated in this run (a new version), so that it is not validated twice."""
-    notice: str | None = None
-    """One line for the user: the copy is used because the server could not be asked, or its
-    new version is invalid."""
     changed: bool = False
     """Whether this run stored a new version."""
     error: BriefingError | None = None
     """The problems of a new version that was refused (the copy shown in its place)."""
     problem: str | None = None
-    """Why the server's answer is not what is shown: the cause the notice gives."""
+    """Why the server's answer is not what is shown (``None``: it is)."""
+
+    @property
+    def notice(self) -> str | None:
+        """One line for the user when the copy stands in for the server's answer: it could not
+        be asked (``offline: …``), or its new version is invalid."""
+        if self.problem is None or self.kept.fetched is None:
+            return None
+        when = clock(self.kept.fetched)
+        if self.error is not None:
+            return f"{self.problem}; showing the copy from {when}"
+        return f"offline: showing the copy from {when} ({self.problem})"
 
 
 class Place(NamedTuple):
@@ -391,7 +399,7 @@ def _ask_if_still_due(place: Place, seen: Kept, policy: Policy, locked: bool) ->
 
 
 def _ask(place: Place, kept: Kept, policy: Policy) -> Copy:
-    url = kept.url
+    url, asked = kept.url, kept  # asked: the copy's record, whatever the answer
     validators = kept.fetched is not None
     answer = fetch(kept.location, policy, kept.etag if validators else None,
                    kept.last_modified if validators else None)  # fmt: skip
@@ -416,14 +424,14 @@ def _ask(place: Place, kept: Kept, policy: Policy) -> Copy:
         failure=None,
     )
     if answer.body is None and not validators:
-        return _instead(place, kept, "HTTP 304 Not Modified to a request for the whole file")
+        return _instead(place, asked, "HTTP 304 Not Modified to a request for the whole file")
     if answer.body is None or (validators and _same_as_copy(place.copy, answer.body)):
         _save_kept(place, kept)  # 304, or the same bytes again: the copy is current
         return Copy(url, place.copy, kept)
     try:
         document = _validated(answer.body, shown(url))
     except BriefingError as error:
-        return _instead(place, kept, _invalid(error), error=error)
+        return _instead(place, asked, _invalid(error), error=error)
     kept = kept._replace(etag=answer.etag, last_modified=answer.last_modified)
     try:
         kept = _store(place, kept, answer.body)
@@ -442,18 +450,11 @@ def _same_as_copy(copy: Path, body: bytes) -> bool:
 
 
 def _instead(place: Place, kept: Kept, problem: str, error: BriefingError | None = None) -> Copy:
-    """The kept copy in place of what the server did not give (``problem``), with a notice;
+    """The copy ``kept`` describes in place of what the server did not give (``problem``);
     with no copy, the error."""
-    old = _load_kept(place, kept.url)
-    if old.fetched is None:
+    if kept.fetched is None:
         raise error or BriefingError.single(shown(kept.url), problem)
-    when = clock(old.fetched)
-    notice = (
-        f"{problem}; showing the copy from {when}"
-        if error is not None
-        else f"offline: showing the copy from {when} ({problem})"
-    )
-    return Copy(kept.url, place.copy, old, notice=notice, error=error, problem=problem)
+    return Copy(kept.url, place.copy, kept, error=error, problem=problem)
 
 
 def _invalid(error: BriefingError) -> str:
@@ -873,13 +874,15 @@ class Subscription:
         return max(self.policy.max_age, self.MIN_INTERVAL)
 
     def library(self) -> Library:
-        """The briefings of the copy as it is now: the kept copy's (which another reader may
-        have refreshed), else those of the last fetch (no cache is kept)."""
-        if self.copy.path is None:
-            return library_of(self.copy, self.policy.max_size)
+        """The briefings of the copy as it is now: those the last fetch validated while the
+        copy is still the file it wrote (and when no cache is kept), else the copy's own (which
+        another reader may have refreshed), through its index."""
+        copy, path = self.copy, self.copy.path
+        if path is None or (copy.document is not None and _copy_matches(path, copy.kept)):
+            return library_of(copy, self.policy.max_size)  # validated by the fetch: not again
         from briefing.index import open_library
 
-        return open_library(self.copy.path, self.policy.max_size, name=self.shown)
+        return open_library(path, self.policy.max_size, name=self.shown)
 
     def refresh(self, ask: bool = False) -> Copy:
         """The copy after asking the server if it is due (always when ``ask``, as ``r`` does),
