@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -121,12 +121,19 @@ def _repeated_ids(
     first: dict[str, tuple[Path, int]],
     max_bytes: int | None,
 ) -> BriefingError:
-    """The error of a file that uses ids already used: each at its ``id``, naming the first."""
+    """The error of a file that uses ids already used: each at its ``id``, naming the first.
+    Each file concerned is read once more, for the places of all its ids at once."""
+    wanted: dict[Path, set[int]] = {path: {index for index, _ in repeats}}
+    for _, ident in repeats:
+        other, other_index = first[ident]
+        wanted.setdefault(other, set()).add(other_index)
+    places = {file: _places_of_ids(file, indexes, max_bytes) for file, indexes in wanted.items()}
     problems = []
     for index, ident in repeats:
         other, other_index = first[ident]
-        line, column = _place_of_id(path, index, max_bytes)
-        where = _shown_place(other, other_index, max_bytes)
+        line, column = places[path].get(index, (None, None))
+        found = places[other].get(other_index)
+        where = f"{other}:{found[0]}:{found[1]}" if found else str(other)
         problems.append(
             Problem(
                 f"the id '{ident}' is already used by the briefing at {where}: ids must be "
@@ -139,26 +146,19 @@ def _repeated_ids(
     return BriefingError(str(path), problems)
 
 
-def _place_of_id(path: Path, index: int, max_bytes: int | None) -> tuple[int | None, int | None]:
-    """The line and column of the id of briefing ``index`` in the file (read again: only for a
-    file that repeats an id)."""
+def _places_of_ids(
+    path: Path, indexes: set[int], max_bytes: int | None
+) -> dict[int, tuple[int, int]]:
+    """The line and column of the id of each of these briefings of the file, found in one
+    walk (the file read again: only for a file with a repeated id, or the first of one)."""
     from briefing.files import read_text
     from briefing.jsonpos import Positions
 
     try:
         text = read_text(path, max_bytes)
     except BriefingError:
-        return None, None
-    found = Positions(text, [("briefings", index, "id")]).line_column(("briefings", index, "id"))
-    return found if found is not None else (None, None)
-
-
-def _shown_place(path: Path, index: int, max_bytes: int | None) -> str:
-    line, column = _place_of_id(path, index, max_bytes)
-    return f"{path}:{line}:{column}" if line is not None else str(path)
-
-
-def each_line(checked: Checked) -> Iterator[str]:
-    """The report's lines: every problem of every file, as ``validate`` prints one file's."""
-    for error in checked.errors:
-        yield from error.lines()
+        return {}
+    paths = {index: ("briefings", index, "id") for index in indexes}
+    positions = Positions(text, paths.values())
+    found = {index: positions.line_column(where) for index, where in paths.items()}
+    return {index: place for index, place in found.items() if place is not None}
