@@ -343,12 +343,20 @@ def kept_copy(url: str, policy: Policy) -> Copy | None:
     """The copy kept of ``url``, whatever its age, without asking the server (``None`` when
     there is none): what the reader shows at once."""
     check_address(url, policy.allow_http)
+    found = _record(url)
+    if found is None:
+        return None
+    place, kept = found
+    return Copy(url, place.copy, kept) if kept.fetched is not None else None
+
+
+def _record(url: str) -> tuple[Place, Kept] | None:
+    """Where the copy of ``url`` is kept and what is known of it (``None``: no cache)."""
     folder = remote_folder()
     if folder is None:
         return None
     place = Place.of(url, folder)
-    kept = _load_kept(place, url)
-    return Copy(url, place.copy, kept) if kept.fetched is not None else None
+    return place, _load_kept(place, url)
 
 
 def fresh(kept: Kept, policy: Policy, now: float) -> bool:
@@ -370,11 +378,10 @@ def copy_of(url: str, policy: Policy, *, ask: bool = False) -> Copy:
     what the server answers to a conditional request, else the copy with a notice; with no
     copy, a :class:`BriefingError` naming the address and the cause."""
     check_address(url, policy.allow_http)
-    folder = remote_folder()
-    if folder is None:
+    found = _record(url)
+    if found is None:
         return _fetch_into_memory(url, policy)
-    place = Place.of(url, folder)
-    seen = _load_kept(place, url)
+    place, seen = found
     if not ask and fresh(seen, policy, time.time()):
         return Copy(url, place.copy, seen)
     with _host_lock(place.lock, policy.timeout) as locked:
@@ -903,9 +910,9 @@ class Subscription:
         from briefing.errors import visible
 
         kept = self.copy.kept
-        folder = remote_folder() if self.copy.path is not None else None
-        if folder is not None:
-            kept = _load_kept(Place.of(self.url, folder), self.url)
+        found = _record(self.url) if self.copy.path is not None else None
+        if found is not None:
+            kept = found[1]
         if self._failure is not None:
             kept = kept._replace(failed_since=self._failure[0], failure=self._failure[1])
         said = freshness(kept, now)  # first: a narrow header still shows it
