@@ -446,10 +446,9 @@ def _read(args: argparse.Namespace) -> int:
     if interactive:
         if args.id is not None:
             _pick_word(library, args.id, path)  # an unknown id is reported here, before the screen
-        from briefing import files
 
         assert not isinstance(path, str)  # an address is read by _read_address
-        return _run_reader(args, library, None if str(path) == files.STDIN else path)
+        return _run_reader(args, library, path)
 
     from briefing.summary import Options, render
 
@@ -464,10 +463,11 @@ def _run_reader(
     path: Path | None,
     subscription: remote.Subscription | None = None,
 ) -> int:
-    """Start the reader on ``library``: the file at ``path`` (watched and reloaded), or the
-    address ``subscription`` follows."""
+    """Start the reader on ``library``: the file at ``path`` (watched and reloaded; standard
+    input is reloaded, not watched), or the address ``subscription`` follows."""
     # Textual costs a fifth of a second to import: only the reader pays for it.
     from briefing.app import make_app
+    from briefing.files import STDIN
     from briefing.index import open_library
     from briefing.reading import default_reading_path
     from briefing.settings import default_settings_path
@@ -478,17 +478,19 @@ def _run_reader(
         os.environ.pop("COLUMNS", None)
         os.environ.pop("LINES", None)
 
-    def loader() -> Library:  # an address's copy: the subscription's own
-        assert path is not None
-        return open_library(path, args.max_size)
+    data = path  # an address's copy is watched and reloaded by its subscription
+
+    def loader() -> Library:
+        assert data is not None
+        return open_library(data, args.max_size)
 
     app = make_app(
         library,
         args.id,
         settings_path=default_settings_path(),
         state_path=default_reading_path(),
-        source=path,
-        loader=None if subscription is not None else loader,
+        source=None if path is None or str(path) == STDIN else path,
+        loader=loader if subscription is None and path is not None else None,
         subscription=subscription,
     )
     app.run()
@@ -604,8 +606,9 @@ def _validate(args: argparse.Namespace) -> int:
     from briefing import store
 
     chosen = args.path or args.data or os.environ.get(store.DATA_ENV)
-    if chosen and "://" in chosen:
-        return _validate_address(args, chosen)
+    address = _address_in(chosen)
+    if address is not None:
+        return _validate_address(args, address)
     path = store.data_path(chosen)
     if str(path) != store.STDIN and path.is_dir():
         return _validate_folder(args, path)
@@ -813,7 +816,12 @@ def _address(args: argparse.Namespace) -> str | None:
     """The web address the data comes from (``--data``, else ``$BRIEFING_DATA``), if it is one."""
     from briefing.files import DATA_ENV
 
-    chosen = args.data or os.environ.get(DATA_ENV)
+    return _address_in(args.data or os.environ.get(DATA_ENV))
+
+
+def _address_in(chosen: str | None) -> str | None:
+    """``chosen`` if it names a web address rather than a file (the module that knows is
+    imported only when it may)."""
     if not chosen or "://" not in chosen:
         return None
     from briefing.remote import is_address
