@@ -315,8 +315,9 @@ def _add_data_option(parser: argparse.ArgumentParser, default: object) -> None:
         "--data",
         metavar="PATH|URL",
         default=default,
-        help="the briefing file to read, or the https:// address it is published at "
-        "(default: $BRIEFING_DATA, else the bundled briefings)",
+        help="the briefing file to read, a folder of them (every *.json file in it and its "
+        "subfolders), or the https:// address a file is published at (default: "
+        "$BRIEFING_DATA, else the bundled briefings)",
     )
     parser.add_argument(
         "--max-size",
@@ -621,36 +622,25 @@ def _validate(args: argparse.Namespace) -> int:
 def _validate_folder(args: argparse.Namespace, folder: Path) -> int:
     """Every briefing file of the folder and its subfolders, each problem with its file, line
     and column; the ids across all of them."""
-    from briefing.folder import check
+    from briefing.errors import FolderError
+    from briefing.folder import NO_FILES, check, unreadable_folder
     from briefing.progress import Progress
 
     progress = Progress("validating", "files")
     try:
         checked = check(folder, args.max_size, progress)
     except OSError as unreadable:
-        message = f"cannot read the folder: {unreadable.strerror or unreadable}"
-        raise BriefingError.single(folder, message) from None
+        raise unreadable_folder(folder, unreadable) from None
     finally:
         progress.close()
-    shown = visible(str(folder))
-    files = f"{checked.files:,} file{'' if checked.files == 1 else 's'}"
     if not checked.files:
-        raise BriefingError.single(
-            folder, "no briefing files in this folder or its subfolders (*.json, not hidden)"
-        )
-    if not checked.errors:
-        briefings = f"{checked.briefings:,} briefing{'' if checked.briefings == 1 else 's'}"
-        print(f"ok: {briefings} in {files} in {shown}")
-        return EXIT_OK
-    for broken_file in checked.errors:
-        _report(broken_file)
-    problems = sum(broken_file.count for broken_file in checked.errors)
-    broken = len(checked.errors)
-    print(
-        f"{problems:,} problem{'' if problems == 1 else 's'} in {broken:,} of {files} in {shown}",
-        file=sys.stderr,
-    )
-    return EXIT_ERROR
+        raise BriefingError.single(folder, NO_FILES)
+    if checked.errors:
+        raise FolderError(str(folder), checked.errors, checked.files)
+    files = f"{checked.files:,} file{'' if checked.files == 1 else 's'}"
+    briefings = f"{checked.briefings:,} briefing{'' if checked.briefings == 1 else 's'}"
+    print(f"ok: {briefings} in {files} in {visible(str(folder))}")
+    return EXIT_OK
 
 
 def _validate_address(args: argparse.Namespace, address: str) -> int:
@@ -791,8 +781,14 @@ def _load(args: argparse.Namespace, *, collect: bool = True) -> tuple[Path | str
         _, library = _address_library(args, address, _fetched(args, address))
         where: Path | str = shown(address)  # what errors and what is remembered name it
     else:
+        from briefing.progress import Progress
+
         where = data_path(args.data)
-        library = open_library(where, args.max_size)
+        progress = Progress("indexing", "files")  # a folder's first look: shown on a terminal
+        try:
+            library = open_library(where, args.max_size, progress=progress)
+        finally:
+            progress.close()
     if collect:
         collector.resume()
     return where, library
@@ -989,8 +985,9 @@ def _write(lines: Iterator[str]) -> None:
 def _report(error: BriefingError) -> None:
     for line in error.lines():
         print(line, file=sys.stderr)
-    if error.count > 1:
-        print(f"{error.count} problems in {visible(error.source)}", file=sys.stderr)
+    summary = error.summary()
+    if summary:
+        print(summary, file=sys.stderr)
 
 
 def _silence_stdout() -> None:

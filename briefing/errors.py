@@ -62,6 +62,50 @@ class BriefingError(Exception):
             lines.append(f"and {more} more problem{'s' * (more != 1)}")
         return lines
 
+    def summary(self) -> str | None:
+        """The line that ends the report of a file with more than one problem."""
+        return f"{self.count} problems in {visible(self.source)}" if self.count > 1 else None
+
+
+class FolderError(BriefingError):
+    """Problems in some files of a folder of briefing files: each file's own :class:`BriefingError`
+    (in file order), and how many files the folder has."""
+
+    def __init__(self, folder: str, errors: Sequence[BriefingError], files: int) -> None:
+        self.errors = tuple(errors)
+        self.files = files
+        problems = [problem for error in self.errors for problem in error.problems]
+        super().__init__(folder, problems, sum(error.count for error in self.errors))
+
+    def lines(self, limit: int = MAX_PROBLEMS) -> list[str]:
+        """Each broken file's lines as :meth:`BriefingError.lines` gives them (and its own
+        summary), as many as ``limit`` allows, then how many problems and files are left out."""
+        lines: list[str] = []
+        shown_problems = 0
+        for done, error in enumerate(getattr(self, "errors", ())):
+            if len(lines) >= limit:
+                left = self.count - shown_problems
+                files = len(self.errors) - done
+                lines.append(
+                    f"and {left} more problem{'s' * (left != 1)} in {files} more "
+                    f"file{'s' * (files != 1)}"
+                )
+                break
+            lines += error.lines(max(1, limit - len(lines)))
+            shown_problems += error.count
+            summary = error.summary()
+            if summary:
+                lines.append(summary)
+        return lines
+
+    def summary(self) -> str:
+        broken = len(self.errors)
+        files = f"{self.files:,} file{'s' * (self.files != 1)}"
+        return (
+            f"{self.count:,} problem{'s' * (self.count != 1)} in {broken:,} of {files} in "
+            f"{visible(self.source)}"
+        )
+
 
 def visible(text: str) -> str:
     """Show control characters as escapes, so a message can never drive the terminal; a byte

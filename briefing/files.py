@@ -37,11 +37,9 @@ _BOM = b"\xef\xbb\xbf"
 NO_SUCH_FILE = "no such file"
 """The problem reported for a data file that does not exist (the reader says it is gone)."""
 
-FOLDER = (
-    "is a folder, not a briefing file ('briefing validate FOLDER' checks every briefing file "
-    "in it; the other commands read one file)"
-)
-"""The problem reported for a data path that is a folder."""
+FOLDER = "is a folder, not a briefing file"
+"""The problem reported for a path that must be a file and is a folder (a folder of briefing
+files is read by :mod:`briefing.folder_index`)."""
 
 LINK_LOOP = "its symbolic links loop back on themselves (or nest too deep): they lead to no file"
 """The problem reported for a path whose symbolic links never reach a file."""

@@ -69,7 +69,7 @@ CACHE_SIZE_ENV = "BRIEFING_CACHE_SIZE"
 DEFAULT_CACHE_BYTES = 256 * 1024**2
 """The default cache size: 256 MiB, the indexes of about 250 MB of briefing files."""
 
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 """The layout of an index file; a different one is rebuilt, never read."""
 
 RACY_SECONDS = 2.0
@@ -84,38 +84,71 @@ STALE_SECONDS = 3600.0
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE files (
+    file INTEGER PRIMARY KEY,
+    path BLOB NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime INTEGER NOT NULL,
+    ctime INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    device INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    racy INTEGER NOT NULL,
+    broken INTEGER NOT NULL,
+    first INTEGER NOT NULL,
+    count INTEGER NOT NULL
+);
 CREATE TABLE entries (
     pos INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
+    ord INTEGER NOT NULL,
+    file INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    id TEXT NOT NULL,
     published TEXT NOT NULL,
     title TEXT NOT NULL,
     sections INTEGER NOT NULL
 );
+CREATE INDEX entries_ord ON entries (ord);
+CREATE INDEX entries_id ON entries (id);
+CREATE INDEX entries_file ON entries (file);
 CREATE TABLE briefings (pos INTEGER PRIMARY KEY, json BLOB NOT NULL);
 CREATE TABLE text (pos INTEGER PRIMARY KEY, body TEXT NOT NULL, places TEXT NOT NULL);
 """
-"""``briefings.json`` holds each briefing's JSON form, UTF-8, compressed (zlib, level
+"""One layout for the index of a file and of a folder (:mod:`briefing.folder_index`).
+
+A briefing's rows share its ``pos``, which never changes while it is indexed; ``ord`` is its
+place in the library (0, 1, 2…: the files in order, each file's briefings in order), renumbered
+when a file of a folder gains or loses briefings. ``files`` has one row per file of a folder
+(empty for a file's index, whose meta data says what the file was): its path relative to the
+folder, what it was when indexed, whether it was broken (then it has no briefings, and is
+checked again by every command, as a broken file always is), and where its briefings start.
+
+``briefings.json`` holds each briefing's JSON form, UTF-8, compressed (zlib, level
 :data:`_COMPRESSION`): a third of its size, and a damaged row fails its checksum."""
 
 _COMPRESSION = 1
 """zlib's fastest level: 0.38 of the size where the best level gives 0.34, at 60% of the time."""
 
-# What the list must be for the index to be opened, in one scan of a column (1 ms for 10,000
-# briefings): as many entries as the index says, and none published after the entry the index
-# names the newest, or on its day before it (Library.newest_id). A date that is not one is
-# either later than that as text (the index is refused) or found when the list is decoded.
+# What the list must be for the index to be opened, in one scan of a column (a few ms for
+# 10,000 briefings): as many entries as the index says, numbered 0, 1, 2… in order, and none
+# published after the entry the index names the newest, or on its day before it
+# (Library.newest_id). A date that is not one is either later than that as text (the index is
+# refused) or found when the list is decoded.
 _ENTRIES_CHECK = """
-SELECT count(*), min(pos), max(pos),
-    total(published > :published OR (published = :published AND pos < :pos))
+SELECT count(*), min(ord), max(ord), count(DISTINCT ord),
+    total(published > :published OR (published = :published AND ord < :ord))
 FROM entries
 """
+
+REPEATED_ID = "SELECT id FROM entries GROUP BY id HAVING count(*) > 1"
+"""The ids used by more than one briefing (only a folder's files can do that to each other)."""
 
 _EVERY_ROW = "FROM entries LEFT JOIN text USING (pos)"
 """The briefings searched: every entry (a missing row of folded text is damage, not a miss)."""
 
 _Key = tuple[int, int, int, int, int]
 
-_DECODE_ERRORS = (
+DECODE_ERRORS = (
     sqlite3.Error,
     ValueError,
     KeyError,
@@ -151,52 +184,72 @@ def index_path(data: Path, folder: Path) -> Path:
     index records too: two paths with the same name only take turns, never mix)."""
     import zlib  # hashlib would cost more to import than the rest of this module
 
-    name = _real(data)
+    name = real_name(data)
     return folder / f"index-{zlib.crc32(name):08x}{zlib.adler32(name):08x}.sqlite3"
 
 
 def open_library(
-    path: str | Path, max_bytes: int | None = None, name: str | None = None
+    path: str | Path,
+    max_bytes: int | None = None,
+    name: str | None = None,
+    progress: typing.Callable[[int, int], None] | None = None,
 ) -> Library:
     """The briefings of the file at ``path`` (``-``: standard input), from its index when the
-    index is current, else validated from the file (and indexed for next time). Errors name
-    it ``name`` (default: its path; an address's copy is named by the address)."""
+    index is current, else validated from the file (and indexed for next time); of every file
+    of a folder, from the folder's index brought up to date (:mod:`briefing.folder_index`;
+    ``progress`` is told of the files it validates). Errors name it ``name`` (default: its
+    path; an address's copy is named by the address)."""
     name = display_name(path) if name is None else name
     if str(path) == STDIN:
-        return _validated(path, max_bytes, name)
+        return validated(path, max_bytes, name)
     limit = size_limit() if max_bytes is None else max_bytes
     folder = cache_dir()
     info = stat_of(path)
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        from briefing.folder_index import open_folder
+
+        return open_folder(Path(path), max_bytes, name, progress)
     if info is None or folder is None or not stat.S_ISREG(info.st_mode):
-        return _validated(path, max_bytes, name)  # reports a missing file, a folder, …
+        return validated(path, max_bytes, name)  # reports a missing file, a folder, …
     if info.st_size > limit:
         raise too_large(name, limit)
     keep = cache_limit()  # a bad setting is reported whether or not an index is written
     if not usable_folder(folder):
-        return _validated(path, max_bytes, name)
+        return validated(path, max_bytes, name)
     index = index_path(Path(path), folder)
     return IndexedLibrary.open(index, Path(path), info, name, max_bytes) or build(
         path, index, max_bytes, keep, name
     )
 
 
-def _validated(path: str | Path, max_bytes: int | None, name: str) -> MemoryLibrary:
+def validated(
+    path: str | Path,
+    max_bytes: int | None,
+    name: str,
+    progress: typing.Callable[[int, int], None] | None = None,
+) -> MemoryLibrary:
+    """The briefings of the file (or every file of the folder) at ``path``, validated, with no
+    index (``progress``: told of a folder's files as they are done)."""
     from briefing import store  # pydantic: only when the file must be validated
 
+    if str(path) != STDIN and Path(path).is_dir():
+        from briefing.folder import load
+
+        return MemoryLibrary(load(Path(path), max_bytes, progress, name), name)
     return MemoryLibrary(store.load(path, max_bytes, name), name)
 
 
-def _key(info: os.stat_result) -> _Key:
+def key_of(info: os.stat_result) -> _Key:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
 
 
-def _real(path: str | Path) -> bytes:
+def real_name(path: str | Path) -> bytes:
     """The file's full path with every symbolic link resolved, as bytes (a name need not be
     UTF-8; a link loop is no error here: the file is then not found when it is read)."""
     return os.fsencode(real_path(path))
 
 
-def _digest(text: str) -> str:
+def digest_of(text: str) -> str:
     import hashlib
 
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
@@ -237,7 +290,7 @@ def usable_folder(folder: Path) -> bool:
     return stat.S_ISDIR(info.st_mode) and _private(info)
 
 
-def _connect(index: Path) -> tuple[sqlite3.Connection, os.stat_result] | None:
+def connect(index: Path) -> tuple[sqlite3.Connection, os.stat_result] | None:
     """A connection to the index file, if it is a regular file of the user's own (never
     through a symbolic link, never blocking on a FIFO planted there), and the file's status.
     Marks it as used for the pruning (:data:`TOUCH_SECONDS`)."""
@@ -280,15 +333,15 @@ def build(
     read_at = time.time_ns()
     document, raw = store.as_records(store.validate(text, name))
     after = stat_of(path)
-    if before is None or after is None or _key(before) != _key(after):
+    if before is None or after is None or key_of(before) != key_of(after):
         return MemoryLibrary(document, name)  # changed or gone while we read it: what we read
     racy = read_at - after.st_mtime_ns < RACY_SECONDS * 1e9
     meta = {
         "format": INDEX_FORMAT,
         "version": __version__,
-        "path": _real(path),
-        "key": json.dumps(_key(after)),
-        "digest": _digest(text),
+        "path": real_name(path),
+        "key": json.dumps(key_of(after)),
+        "digest": digest_of(text),
         "racy": int(racy),
         "newest": document.newest().id,
         "count": len(document.briefings),
@@ -297,7 +350,7 @@ def build(
         _write(index, meta, raw, document.briefings)
     except (OSError, sqlite3.Error, ValueError):
         return MemoryLibrary(document, name)  # no index can be kept here: read the file each time
-    _prune(index, cache_limit() if cache_bytes is None else cache_bytes)
+    prune(index, cache_limit() if cache_bytes is None else cache_bytes)
     library = IndexedLibrary.open(index, Path(path), after, name, max_bytes)
     return library or MemoryLibrary(document, name)
 
@@ -307,6 +360,21 @@ def _write(
 ) -> None:
     """Write the index to a new file of the user's only (0600, a name no one can guess, made
     without following a link) and rename it into place (over whatever has the name)."""
+
+    def fill(db: sqlite3.Connection) -> None:
+        insert_rows(db, briefings, raw, pos=0, ord=0, file=0)
+        db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+
+    write_new(index, fill)
+
+
+def write_new(
+    index: Path, fill: typing.Callable[[sqlite3.Connection], None], *, wal: bool = False
+) -> None:
+    """A new index file at ``index``: made under a temporary name of the user's only (0600, a
+    name no one can guess, made without following a link), with the schema, filled by ``fill``
+    and renamed into place (over whatever has the name), so that no one sees half of it.
+    ``wal``: to be updated in place (a write-ahead log, so that readers keep their snapshot)."""
     import tempfile
 
     descriptor, name = tempfile.mkstemp(prefix=f".{index.name}.", suffix=".tmp", dir=index.parent)
@@ -318,37 +386,48 @@ def _write(
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
             db.executescript(_SCHEMA)
-            db.executemany(
-                "INSERT INTO entries VALUES (?, ?, ?, ?, ?)",
-                (
-                    (pos, b.id, b.published.isoformat(), b.title, len(b.sections))
-                    for pos, b in enumerate(briefings)
-                ),
-            )
-            db.executemany(
-                "INSERT INTO text VALUES (?, ?, ?)",
-                (
-                    (
-                        pos,
-                        body,
-                        json.dumps(_runs(places), ensure_ascii=False, separators=(",", ":")),
-                    )
-                    for pos, b in enumerate(briefings)
-                    for body, places in [folded_body(b)]
-                ),
-            )
-            db.executemany(
-                "INSERT INTO briefings VALUES (?, ?)",
-                ((pos, zlib.compress(data.encode(), _COMPRESSION)) for pos, data in enumerate(raw)),
-            )
-            db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            fill(db)
             db.commit()
+            if wal:
+                db.execute("PRAGMA journal_mode = WAL")
         finally:
             db.close()
         temporary.replace(index)
     finally:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
+
+
+def insert_rows(
+    db: sqlite3.Connection,
+    briefings: Sequence[Briefing],
+    raw: Sequence[str],
+    *,
+    pos: int,
+    ord: int,
+    file: int,
+) -> None:
+    """The rows of one file's briefings (``raw``: each one's JSON form), the first at row
+    ``pos`` and at place ``ord`` in the library, the others after it."""
+    db.executemany(
+        "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (pos + n, ord + n, file, n, b.id, b.published.isoformat(), b.title, len(b.sections))
+            for n, b in enumerate(briefings)
+        ),
+    )
+    db.executemany(
+        "INSERT INTO text VALUES (?, ?, ?)",
+        (
+            (pos + n, body, json.dumps(_runs(places), ensure_ascii=False, separators=(",", ":")))
+            for n, b in enumerate(briefings)
+            for body, places in [folded_body(b)]
+        ),
+    )
+    db.executemany(
+        "INSERT INTO briefings VALUES (?, ?)",
+        ((pos + n, zlib.compress(data.encode(), _COMPRESSION)) for n, data in enumerate(raw)),
+    )
 
 
 def _runs(places: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -363,7 +442,7 @@ def _runs(places: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return runs
 
 
-def _prune(keep: Path, limit: int) -> None:
+def prune(keep: Path, limit: int) -> None:
     """Remove the least recently used indexes of the cache folder until it holds at most
     ``limit`` bytes (``keep``, the index just written, stays whatever its size), and temporary
     files left by commands that were stopped. Only the user's own files are looked at."""
@@ -445,7 +524,7 @@ class IndexedLibrary(Library):
     ) -> IndexedLibrary | None:
         """The index at ``index`` if it describes the file as it is now (``info``), else
         ``None``: missing, stale, from another version, not the user's, unreadable or corrupt."""
-        connected = _connect(index)
+        connected = connect(index)
         if connected is None:
             return None
         db, index_info = connected
@@ -464,7 +543,7 @@ class IndexedLibrary(Library):
                     source=source,
                     max_bytes=max_bytes,
                 )
-        except (*_DECODE_ERRORS, OSError, BriefingError):
+        except (*DECODE_ERRORS, OSError, BriefingError):
             pass
         db.close()
         return None
@@ -481,13 +560,13 @@ class IndexedLibrary(Library):
         if self._entries is None:
             try:
                 self._entries = self._read_entries()
-            except (_Damaged, *_DECODE_ERRORS):
+            except (_Damaged, *DECODE_ERRORS):
                 return self._from_file().entries
         return self._entries
 
     def _read_entries(self) -> list[Entry]:
         """The list, each column checked at once (loops in C: 10,000 entries in a few ms)."""
-        sql = "SELECT id, published, title, sections FROM entries ORDER BY pos"
+        sql = "SELECT id, published, title, sections FROM entries ORDER BY ord"
         ids, published, titles, sections = zip(*self._rows(sql), strict=True)
         if not (_only(str, ids, published, titles) and _only(int, sections)):
             raise _Damaged
@@ -527,9 +606,11 @@ class IndexedLibrary(Library):
             return
         done = 0
         try:
-            for pos, data in self._rows("SELECT pos, json FROM briefings ORDER BY pos"):
-                if pos != done:
-                    raise _Damaged  # a row is missing
+            for ord, data in self._rows(
+                "SELECT ord, json FROM entries LEFT JOIN briefings USING (pos) ORDER BY ord"
+            ):
+                if ord != done:
+                    raise _Damaged  # an entry is missing (a missing row has no JSON)
                 briefing = self._decode(data)
                 done += 1
                 yield briefing
@@ -545,15 +626,15 @@ class IndexedLibrary(Library):
             return
         after = 0
         try:
-            for pos, data, text_missing in self._rows(
-                f"SELECT pos, briefings.json, text.pos IS NULL {_EVERY_ROW} "
-                "LEFT JOIN briefings USING (pos) WHERE instr(text.body, ?) IS NOT 0 ORDER BY pos",
+            for ord, data, text_missing in self._rows(
+                f"SELECT ord, briefings.json, text.pos IS NULL {_EVERY_ROW} "
+                "LEFT JOIN briefings USING (pos) WHERE instr(text.body, ?) IS NOT 0 ORDER BY ord",
                 (needle,),
             ):
                 if text_missing:
                     raise _Damaged
                 briefing = self._decode(data)
-                after = pos + 1
+                after = ord + 1
                 yield briefing
         except _Damaged:
             yield from self._from_file().document.briefings[after:]
@@ -567,9 +648,9 @@ class IndexedLibrary(Library):
             return
         after = 0
         try:
-            for pos, ident, position, places in self._rows(
-                f"SELECT pos, entries.id, instr(text.body, ?) AS at, text.places {_EVERY_ROW} "
-                "WHERE at IS NOT 0 ORDER BY pos",
+            for ord, ident, position, places in self._rows(
+                f"SELECT ord, entries.id, instr(text.body, ?) AS at, text.places {_EVERY_ROW} "
+                "WHERE at IS NOT 0 ORDER BY ord",
                 (needle,),
             ):
                 if position is None:
@@ -577,7 +658,7 @@ class IndexedLibrary(Library):
                 if type(ident) is not str or scrub(ident) != ident:
                     raise _Damaged
                 found = ident, _place(places, position)
-                after = pos + 1
+                after = ord + 1
                 yield found
         except _Damaged:
             rest = self._from_file().document.briefings[after:]
@@ -601,7 +682,7 @@ class IndexedLibrary(Library):
             if may_need_cleaning(text, json=True):
                 parsed = scrub(parsed)
             briefing = Briefing.from_json(parsed)
-        except _DECODE_ERRORS:
+        except DECODE_ERRORS:
             raise _Damaged from None
         if not sound(briefing):
             raise _Damaged
@@ -615,7 +696,7 @@ class IndexedLibrary(Library):
                 info = self.index.stat(follow_symlinks=False)
                 if (info.st_dev, info.st_ino) == self._identity:  # not one built since
                     self.index.unlink()
-            self._file = _validated(self.path, self.max_bytes, self.source)
+            self._file = validated(self.path, self.max_bytes, self.source)
         return self._file
 
 
@@ -623,33 +704,47 @@ def _current_meta(
     db: sqlite3.Connection, path: Path, info: os.stat_result
 ) -> dict[str, Any] | None:
     """The index's meta data if the index describes the file as it is now and its list of
-    briefings is sound (:data:`_ENTRIES_CHECK`), else ``None``."""
+    briefings is sound (:func:`sound_list`), else ``None``."""
+    meta = read_meta(db)
+    if not (
+        meta is not None
+        and meta.get("path") == real_name(path)
+        and tuple(json.loads(meta["key"])) == key_of(info)
+        and type(meta.get("racy")) is int
+        and sound_list(db, meta)
+        and db.execute(REPEATED_ID).fetchone() is None  # a file's ids were unique
+    ):
+        return None
+    if meta["racy"] and not _still_same(path, meta["digest"], info):
+        return None
+    return meta
+
+
+def read_meta(db: sqlite3.Connection) -> dict[str, Any] | None:
+    """The index's meta data, if it has this program's layout and version."""
     meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     if not (
-        tables >= {"meta", "entries", "briefings", "text"}
+        tables >= {"meta", "files", "entries", "briefings", "text"}
         and meta.get("format") == INDEX_FORMAT
         and meta.get("version") == __version__
-        and meta.get("path") == _real(path)
-        and tuple(json.loads(meta["key"])) == _key(info)
         and type(meta.get("count")) is int
         and type(meta.get("newest")) is str
-        and type(meta.get("racy")) is int
     ):
         return None
-    count, newest = meta["count"], meta["newest"]
-    row = db.execute("SELECT pos, published FROM entries WHERE id = ?", (newest,)).fetchone()
-    if row is None or scrub(newest) != newest or type(row[1]) is not str:
-        return None
-    date.fromisoformat(row[1])  # a ValueError: not current
-    check = db.execute(_ENTRIES_CHECK, {"pos": row[0], "published": row[1]}).fetchone()
-    last_rows = [
-        db.execute(f"SELECT max(pos) FROM {table}").fetchone()[0] for table in ("text", "briefings")
-    ]
-    sound = (*check, *last_rows) == (count, 0, count - 1, 0, count - 1, count - 1)
-    if not sound or (meta["racy"] and not _still_same(path, meta["digest"], info)):
-        return None
     return meta
+
+
+def sound_list(db: sqlite3.Connection, meta: dict[str, Any]) -> bool:
+    """Whether the list of briefings is as the meta data says (:data:`_ENTRIES_CHECK`)."""
+    count, newest = meta["count"], meta["newest"]
+    rows = db.execute("SELECT ord, published FROM entries WHERE id = ?", (newest,)).fetchall()
+    if len(rows) != 1 or scrub(newest) != newest or type(rows[0][1]) is not str:
+        return False
+    ord, published = rows[0]
+    date.fromisoformat(published)  # a ValueError: not sound
+    check = db.execute(_ENTRIES_CHECK, {"ord": ord, "published": published}).fetchone()
+    return tuple(check) == (count, 0, count - 1, count, 0)
 
 
 def _only(kind: type, *columns: Sequence[object]) -> bool:
@@ -662,7 +757,7 @@ def _place(places: str, position: int) -> str:
     try:
         runs = json.loads(places)
         where = runs[bisect_right([end for end, _ in runs], position - 1)][1]
-    except _DECODE_ERRORS:
+    except DECODE_ERRORS:
         raise _Damaged from None
     if type(where) is not str:
         raise _Damaged
@@ -680,4 +775,4 @@ def _settled(db: sqlite3.Connection) -> None:
 
 def _still_same(path: Path, digest: str, info: os.stat_result) -> bool:
     """Whether a recently modified file still has the content that was indexed."""
-    return _digest(read_text(path, max(info.st_size, 1))) == digest
+    return digest_of(read_text(path, max(info.st_size, 1))) == digest

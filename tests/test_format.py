@@ -225,14 +225,15 @@ def test_newest_is_one_function() -> None:
 
 def test_the_index_lists_what_an_entry_holds(tmp_path: Path) -> None:
     """The index's ``entries`` table has a column for each field of :class:`library.Entry`, in
-    its order, and each row holds what ``Entry.of`` takes from the briefing."""
+    its order (after where the entry is), and each row holds what ``Entry.of`` takes from the
+    briefing."""
     path = write_json(tmp_path / "b.json", {"schema_version": 1.1, "briefings": [MAXIMAL]})
     opened = open_library(path)
     assert isinstance(opened, IndexedLibrary)
     with sqlite3.connect(opened.index) as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(entries)")]
         row = db.execute(f"SELECT {', '.join(library.Entry._fields)} FROM entries").fetchone()
-    assert columns == ["pos", *library.Entry._fields]
+    assert columns == ["pos", "ord", "file", "idx", *library.Entry._fields]
     dumped = models.Briefing.model_validate(MAXIMAL).model_dump_json(exclude_none=True)
     entry = library.Entry.of(records.Briefing.from_json(json.loads(dumped)))
     assert row == tuple(v.isoformat() if isinstance(v, date) else v for v in entry)

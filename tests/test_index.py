@@ -70,7 +70,7 @@ def test_a_racy_index_is_checked_against_the_content(tmp_path: Path, cache: Path
     db = sqlite3.connect(index_path(path, cache))
     with db:
         db.execute(
-            "UPDATE meta SET value = ? WHERE key = 'key'", (json.dumps(index._key(path.stat())),)
+            "UPDATE meta SET value = ? WHERE key = 'key'", (json.dumps(index.key_of(path.stat())),)
         )
         db.execute("UPDATE meta SET value = 1 WHERE key = 'racy'")
     db.close()
@@ -304,7 +304,7 @@ FOLD_SAMPLE = [
 ]
 """Text that exercises every path of :func:`briefing.search.fold`."""
 
-FOLD_FINGERPRINT = ("23808798b0af6d82c8e3038f5d23e0c260d060e26841ce5db35fd2da17380bdd", 6)
+FOLD_FINGERPRINT = ("23808798b0af6d82c8e3038f5d23e0c260d060e26841ce5db35fd2da17380bdd", 7)
 """The fingerprint of :data:`FOLD_SAMPLE` folded, and the :data:`briefing.index.INDEX_FORMAT`
 it was recorded at."""
 

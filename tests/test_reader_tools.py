@@ -320,7 +320,7 @@ async def test_data_file_replaced_by_a_directory_or_truncated(tmp_path: Path) ->
     async with app.run_test(size=SIZE) as pilot:
         path.unlink()
         path.mkdir()
-        await wait_until(pilot, lambda: any("is a folder, not" in m for m in messages))
+        await wait_until(pilot, lambda: any("no briefing files in this" in m for m in messages))
         assert reader(app).briefing.id == "russia-us-missiles-warning"
         path.rmdir()
         path.write_bytes(original[: len(original) // 2])
