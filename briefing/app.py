@@ -27,14 +27,15 @@ from textual.dom import DOMNode
 from textual.widgets import Input
 
 from briefing import collector, keys
-from briefing.errors import BriefingError
-from briefing.files import NO_SUCH_FILE, signature
+from briefing.errors import BriefingError, FolderError
+from briefing.files import NO_SUCH_FILE
 from briefing.library import Library, MemoryLibrary
 from briefing.marks import Marks
 from briefing.reading import Place, Read, Reading, source_key
 from briefing.records import Briefing, Document
 from briefing.screens.reader import ReaderScreen
 from briefing.settings import Settings, load_settings, save_settings
+from briefing.watch import watch
 from briefing.widgets.bindings import bindings
 from briefing.widgets.readable import readable_variables
 
@@ -132,7 +133,8 @@ class BriefingApp(App[None]):
             scroll=place.scroll,
             news=self.news,
         )
-        self._signature = signature(source) if source else None
+        self._watch = watch(source) if source else None
+        """What tells when the data file (or any file of the folder) changed."""
         self._reload_failed = False
         self._frozen = False
         self._suspended = False
@@ -317,6 +319,8 @@ class BriefingApp(App[None]):
         self._frozen = True
 
     def on_unmount(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
         if self._frozen:  # hand the app back to the collector (tests run many in one process)
             collector.unfreeze()
 
@@ -450,10 +454,8 @@ class BriefingApp(App[None]):
     # --- live reload ----------------------------------------------------------------------
 
     def _check_source(self) -> None:
-        assert self.source is not None
-        current = signature(self.source)
-        if current != self._signature and self.loader is not None:
-            self._signature = current
+        assert self._watch is not None
+        if self._watch.changed() and self.loader is not None:
             self._reload(self.loader, False)
 
     def action_reload(self, announce: bool = True) -> None:
@@ -522,9 +524,7 @@ class BriefingApp(App[None]):
             self._say_once(copy.notice, "warning")
         else:
             self._notice = None
-        current = signature(self.source) if self.source is not None else None
-        if copy.changed and (self.source is None or current != self._signature):
-            self._signature = current
+        if copy.changed and (self._watch is None or self._watch.changed()):
             assert self.loader is not None
             self._reload(self.loader, announce)
         elif announce and not copy.notice and self.subscription is not None:
@@ -571,7 +571,11 @@ class BriefingApp(App[None]):
     def _reload_problem(self, error: BriefingError) -> None:
         self._reload_failed = True
         gone = any(problem.message == NO_SUCH_FILE for problem in error.problems)
-        self.reader.show_stale("the file is gone" if gone else "the file is invalid")
+        if isinstance(error, FolderError):
+            reason = f"{len(error.errors)} of its files have problems"
+        else:
+            reason = "the file is gone" if gone else "the file is invalid"
+        self.reader.show_stale(reason)
         self.notify(
             "\n".join(error.lines(limit=6)),
             title="The data file has a problem: still showing the last good version",

@@ -25,6 +25,7 @@ DATA_LAYER = [
     "briefing.remote",
     "briefing.folder",
     "briefing.folder_index",
+    "briefing.watch",
 ]
 PLAIN_OUTPUT = [
     "briefing.listing", "briefing.cells", "briefing.summary", "briefing.search", "briefing.keys",
@@ -36,7 +37,8 @@ TUI_LAYER = {"briefing.app", "briefing.commands", "briefing.serve", "briefing.sc
 widgets (packages: everything in them)."""
 
 READ_PATH = ["briefing.files", "briefing.records", "briefing.library", "briefing.index",
-             "briefing.remote", "briefing.folder", "briefing.folder_index"]  # fmt: skip
+             "briefing.remote", "briefing.folder", "briefing.folder_index",
+             "briefing.watch"]  # fmt: skip
 """What reads briefings from the index (and an address's fresh copy): every command's path,
 so nothing slow to import."""
 
