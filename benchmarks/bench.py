@@ -204,6 +204,69 @@ def bench_scale(repeat: int, big: Path) -> list[Row]:
     return rows
 
 
+# --- 3b. a folder of files -----------------------------------------------------------------
+
+
+def folder_of_files(workdir: Path, count: int) -> Path:
+    """``count`` files of one briefing each, in folders by year and month, as a newsroom keeps
+    them: distinct ids, dates and titles, the default story's sections."""
+    document = json.loads(BUNDLED.read_text())
+    base = document["briefings"][0]
+    root = workdir / f"archive-{count}"
+    for n in range(count):
+        year, day = 2016 + n * 10 // count, n % 365
+        month = day // 31 + 1
+        folder = root / str(year) / f"{month:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        briefing = dict(
+            base,
+            id=f"story-{year}-{n:05d}",
+            published=f"{year}-{month:02d}-{day % 28 + 1:02d}",
+            title=f"Story {n} of the archive",
+        )
+        wanted = {"schema_version": document["schema_version"], "briefings": [briefing]}
+        (folder / f"story-{n:05d}.json").write_text(json.dumps(wanted, indent=2))
+    return root
+
+
+def bench_folder(repeat: int, workdir: Path, count: int) -> list[Row]:
+    """``list`` and ``summary`` of a folder of ``count`` files, warm, against the default file;
+    ``list`` right after one file is edited (the edit checked to show), against a warm ``list``."""
+    root = folder_of_files(workdir, count)
+    files = sorted(root.rglob("*.json"))
+    run(briefing_cmd("list", data=root))  # the first look: every file validated and indexed
+    time.sleep(2.1)  # past the racy window, as the default file is
+    run(briefing_cmd("list", data=root))
+    run(briefing_cmd("list"))
+    warm = alternate(partial(run, briefing_cmd("list", data=root)),
+                     partial(run, briefing_cmd("list")), repeat)  # fmt: skip
+    one = json.loads(files[len(files) // 2].read_text())["briefings"][0]["id"]
+    summary = alternate(partial(run, briefing_cmd("summary", one, data=root)),
+                        partial(run, briefing_cmd("summary")), repeat)  # fmt: skip
+    edited, settled = [], []
+    for n in range(repeat):
+        path = files[(n * 7919) % len(files)]
+        data = json.loads(path.read_text())
+        title = f"Edited {n} at {time.time_ns()}"
+        data["briefings"][0]["title"] = title
+        path.write_text(json.dumps(data, indent=2))
+        started = time.perf_counter()
+        shown = subprocess.run(briefing_cmd("list", data=root), capture_output=True, text=True,
+                               check=True).stdout  # fmt: skip
+        edited.append(time.perf_counter() - started)
+        if title not in shown:
+            raise SystemExit(f"the edit of {path} does not show in the list")
+        time.sleep(2.1)
+        run(briefing_cmd("list", data=root))  # settles the file edited
+        settled.append(run(briefing_cmd("list", data=root)))
+    return [
+        (f"list, folder of {count} files (warm)", "default file", *warm),
+        (f"summary of one, folder of {count}", "default file", *summary),
+        ("list right after editing one file", "warm list of the folder",
+         statistics.median(edited), statistics.median(settled)),
+    ]  # fmt: skip
+
+
 # --- 4. reporting problems -----------------------------------------------------------------
 
 
@@ -352,6 +415,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--broken", type=int, default=20_000, help="small broken briefings in the broken file"
     )
+    parser.add_argument("--only", action="append", metavar="PART",
+                        help="measure only this part (repeat for more): summary, address, "
+                        "first paint, scale, folder, problems, keys, memory")  # fmt: skip
     args = parser.parse_args(argv)
     repeat, count = (1, 200) if args.smoke else (args.repeat, args.scale)
     broken = 200 if args.smoke else args.broken
@@ -373,11 +439,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("address", lambda: bench_address(repeat)),
             ("first paint", lambda: bench_first_paint(repeat, workdir, big)),
             ("scale", lambda: bench_scale(repeat, big)),
+            ("folder", lambda: bench_folder(repeat, workdir, count)),
             ("problems", lambda: bench_problems(repeat, workdir, broken)),
             ("keys", lambda: bench_keys(repeat, big)),
             ("memory", lambda: bench_memory(big)),
         ]
         for name, part in parts:
+            if args.only and name not in args.only:
+                continue
             print(f"measuring {name}…", file=sys.stderr, flush=True)
             rows += part()
     print(f"briefing benchmarks: {count} briefings in the big file, medians of {repeat} runs")
