@@ -24,6 +24,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.dom import DOMNode
+from textual.screen import Screen
 from textual.widgets import Input
 
 from briefing import collector, keys
@@ -59,6 +60,9 @@ ORIGIN_SECONDS = 15.0
 
 Loader = Callable[[], Library]
 
+Opening = Callable[[Callable[[int, int], None]], Library]
+"""Work that opens the briefings, told of its progress (files done, files to do)."""
+
 
 def _commands() -> type[Provider]:
     """The palette's commands, imported when the palette first opens."""
@@ -77,7 +81,7 @@ class BriefingApp(App[None]):
 
     def __init__(
         self,
-        library: Library,
+        library: Library | None,
         briefing_id: str | None = None,
         *,
         settings_path: Path | None = None,
@@ -85,9 +89,9 @@ class BriefingApp(App[None]):
         source: Path | None = None,
         loader: Loader | None = None,
         subscription: Subscription | None = None,
+        opening: Opening | None = None,
     ) -> None:
         super().__init__()
-        self.library = library
         self.source = source
         self.loader = loader
         self.subscription = subscription
@@ -122,17 +126,17 @@ class BriefingApp(App[None]):
         self._marks: dict[str, str] | None = None
         """Each briefing's mark in the picker (``new``, ``updated``), worked out when first
         asked for."""
-        remembered = self.reading.last(self.source_key) if self.source_key else None
-        wanted = briefing_id or remembered
-        first = (library.briefing(wanted) if wanted else None) or library.newest()
-        place = self.visit(first)
-        self.reader = ReaderScreen(
-            library,
-            first,
-            place.open_sections,
-            scroll=place.scroll,
-            news=self.news,
-        )
+        self._briefing_id = briefing_id
+        self.opening = opening
+        """The work that opens the briefings when none are given: done in a thread while the
+        :class:`~briefing.screens.opening.OpeningScreen` shows its progress."""
+        self.opening_error: Exception | None = None
+        """Why the briefings could not be opened (the reader then ends: the CLI reports it)."""
+        self.opened = library is not None
+        if library is not None:
+            self._show_library(library)
+        elif opening is None:
+            raise ValueError("give the briefings, or the work that opens them")
         self._watch = watch(source) if source else None
         """What tells when the data file (or any file of the folder) changed."""
         self._reload_failed = False
@@ -287,20 +291,38 @@ class BriefingApp(App[None]):
         self.theme_variables = variables
         return variables
 
-    def get_default_screen(self) -> ReaderScreen:
-        return self.reader
+    def _show_library(self, library: Library) -> None:
+        """Make the reader's screen for ``library``, at the briefing asked for, else where the
+        reader was last time on this data, else the newest."""
+        self.library = library
+        remembered = self.reading.last(self.source_key) if self.source_key else None
+        wanted = self._briefing_id or remembered
+        first = (library.briefing(wanted) if wanted else None) or library.newest()
+        place = self.visit(first)
+        self.reader = ReaderScreen(
+            library,
+            first,
+            place.open_sections,
+            scroll=place.scroll,
+            news=self.news,
+        )
+
+    def get_default_screen(self) -> Screen[None]:
+        if self.opened:
+            return self.reader
+        from briefing.screens.opening import OpeningScreen
+
+        what = "standard input" if self.source is None else str(self.source)
+        return OpeningScreen(what)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._freeze_start_up)
         for warning in self.warnings:
             self.notify(warning, severity="warning", markup=False)
-        if self.source is not None and self.loader is not None:
-            self.set_interval(WATCH_SECONDS, self._check_source)
-        if self.subscription is not None:
-            self.set_interval(self.subscription.interval, self._fetch)
-            self.set_interval(ORIGIN_SECONDS, self._show_origin)
-            self._show_origin()
-            self._fetch()  # the copy is on screen already: the network never holds it up
+        if self.opened:
+            self._follow_source()
+        else:
+            self._open_in_thread()
         if not self.is_headless:
             loop = asyncio.get_running_loop()
             for signum in _EXIT_SIGNALS:
@@ -310,6 +332,54 @@ class BriefingApp(App[None]):
                 # SIGCONT without drawing anything on it, even in the background.
                 loop.add_signal_handler(signal.SIGTSTP, self._stop_on_signal)
                 loop.add_signal_handler(signal.SIGCONT, self._continue_on_signal)
+
+    @work(thread=True, exit_on_error=False, group="opening")
+    def _open_in_thread(self) -> None:
+        """Open the briefings while the opening screen shows how far the work is."""
+        assert self.opening is not None
+
+        def told(done: int, total: int) -> None:
+            with contextlib.suppress(RuntimeError):  # the reader has ended meanwhile
+                self.call_from_thread(self._show_progress, done, total)
+
+        try:
+            library = self.opening(told)
+        except Exception as error:  # reported by the CLI once the screen is given back
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(self._not_opened, error)
+        else:
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(self._now_opened, library)  # type: ignore[arg-type]
+
+    def _show_progress(self, done: int, total: int) -> None:
+        from briefing.screens.opening import OpeningScreen
+
+        if isinstance(self.screen, OpeningScreen):
+            self.screen.show_progress(done, total)
+
+    def _not_opened(self, error: Exception) -> None:
+        self.opening_error = error
+        self.exit(return_code=1)
+
+    async def _now_opened(self, library: Library) -> None:
+        self._show_library(library)
+        self.opened = True
+        while len(self.screen_stack) > 1:  # the help, over the opening screen
+            self.pop_screen()
+        # Over the opening screen, which stays below it, never seen again (Textual cannot
+        # replace the only screen of the stack).
+        await self.push_screen(self.reader)
+        self._follow_source()
+
+    def _follow_source(self) -> None:
+        """Watch the data file (or ask the address's server) from now on."""
+        if self.source is not None and self.loader is not None:
+            self.set_interval(WATCH_SECONDS, self._check_source)
+        if self.subscription is not None:
+            self.set_interval(self.subscription.interval, self._fetch)
+            self.set_interval(ORIGIN_SECONDS, self._show_origin)
+            self._show_origin()
+            self._fetch()  # the copy is on screen already: the network never holds it up
 
     def _freeze_start_up(self) -> None:
         """Once the first screen is drawn, leave everything made so far (Textual, the widgets,
@@ -435,7 +505,7 @@ class BriefingApp(App[None]):
 
     def remember_state(self) -> None:
         """Save what was read and where the reader is, for the next start on the same file."""
-        if self.state_path is None or self.source_key is None:
+        if self.state_path is None or self.source_key is None or not self.opened:
             return
         self.leave(self.reader.briefing.id, self.reader.place())
         self.exit_warning = self.reading.save()
@@ -461,6 +531,8 @@ class BriefingApp(App[None]):
     def action_reload(self, announce: bool = True) -> None:
         """Read the data file again (an address: ask its server now); on a problem, keep
         showing the last good data."""
+        if not self.opened:
+            return  # being opened now
         if self.subscription is not None:
             self._fetch(ask=True, announce=announce)
         elif self.loader is not None:
@@ -630,7 +702,7 @@ def _job_control() -> bool:
 
 
 def make_app(
-    briefings: Library | Document,
+    briefings: Library | Document | None,
     briefing_id: str | None = None,
     *,
     settings_path: Path | None = None,
@@ -638,6 +710,7 @@ def make_app(
     source: Path | None = None,
     loader: Loader | None = None,
     subscription: Subscription | None = None,
+    opening: Opening | None = None,
 ) -> BriefingApp:
     """The app for a file's ``briefings`` (a library, or a document held in memory), opened at
     ``briefing_id`` (default: where the reader was last
@@ -647,9 +720,10 @@ def make_app(
     settings file and ``reading.json``: :func:`briefing.reading.default_reading_path`; ``None``:
     nothing is kept, as in tests); ``source`` is the data file, watched for changes and
     reloaded with ``loader``; ``subscription``, the web address the briefings come from
-    (``source`` and ``loader`` are then its copy's, unless given).
+    (``source`` and ``loader`` are then its copy's, unless given). With no ``briefings``,
+    ``opening`` opens them while the reader shows its frame and the progress.
     """
-    library = briefings if isinstance(briefings, Library) else MemoryLibrary(briefings)
+    library = briefings if isinstance(briefings, Library | None) else MemoryLibrary(briefings)
     if subscription is not None:  # the copy is watched and reloaded as a file is
         source = source or subscription.path
         loader = loader or subscription.library
@@ -661,4 +735,5 @@ def make_app(
         source=source,
         loader=loader,
         subscription=subscription,
+        opening=opening,
     )

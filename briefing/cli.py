@@ -136,6 +136,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     which is all a run needs unless it asks for the top-level help)."""
     parser = argparse.ArgumentParser(
         prog="briefing",
+        formatter_class=_HelpFormatter,
         usage=USAGE,
         description=DESCRIPTION,
         epilog="The data file is the one given by --data, else $BRIEFING_DATA, else the bundled "
@@ -154,13 +155,35 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     if only in (None, _READ):
         # No help: hidden. `briefing [ID]` runs it, so its usage and errors say `briefing`.
         read = commands.add_parser(
-            _READ, prog="briefing", description=f"{DESCRIPTION} Commands: briefing --help."
+            _READ,
+            prog="briefing",
+            formatter_class=_HelpFormatter,
+            description=f"{DESCRIPTION} Commands: briefing --help.",
         )
         _add_data_option(read, default=argparse.SUPPRESS)
         read.add_argument("id", nargs="?", metavar="ID")
         _add_layout_options(read)
         read.set_defaults(handler=_read, parser=read)
     return parser
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's own, asking for the terminal's width only when help is printed: argparse
+    makes a formatter for every argument added, and asking ``shutil`` for the width each time
+    (importing it) cost every command 2 ms."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:  # fmt: skip
+        self._asked_width = width
+        super().__init__(prog, indent_increment, max_help_position, width or 80)
+
+    def format_help(self) -> str:
+        if self._asked_width is None:
+            import shutil
+
+            self._width = shutil.get_terminal_size().columns - 2
+            self._max_help_position = min(self._max_help_position, max(self._width - 20, 4))
+        return super().format_help()
 
 
 def _summary_arguments(summary: argparse.ArgumentParser) -> None:
@@ -303,7 +326,10 @@ def _add_command(
     handler: Handler,
     summary: str,
 ) -> argparse.ArgumentParser:
-    command = commands.add_parser(name, help=summary, description=summary[:1].upper() + summary[1:])
+    description = summary[:1].upper() + summary[1:]
+    command = commands.add_parser(
+        name, help=summary, description=description, formatter_class=_HelpFormatter
+    )
     _add_data_option(command, default=argparse.SUPPRESS)
     command.set_defaults(handler=handler, parser=command)
     return command
@@ -443,26 +469,59 @@ def _read(args: argparse.Namespace) -> int:
     address = _address(args)
     if interactive and address is not None:
         return _read_address(args, address)
-    path, library = _load(args, collect=not interactive)
     if interactive:
+        path, ready = _indexed(args)
+        if ready is None:
+            return _open_behind_the_screen(args, path)
         if args.id is not None:
-            _pick_word(library, args.id, path)  # an unknown id is reported here, before the screen
-
-        assert not isinstance(path, str)  # an address is read by _read_address
-        return _run_reader(args, library, path)
+            _pick_word(ready, args.id, path)  # an unknown id is reported here, before the screen
+        return _run_reader(args, ready, path)
 
     from briefing.summary import Options, render
 
+    where, library = _load(args)
     options = Options(width=args.width or _auto_width(), styled=_styled(args.color))
-    _write(render([_pick_word(library, args.id, path)], "text", options))
+    _write(render([_pick_word(library, args.id, where)], "text", options))
     return EXIT_OK
+
+
+def _indexed(args: argparse.Namespace) -> tuple[Path, Library | None]:
+    """The data's path, and its briefings if they come at once from a current index (standard
+    input is read at once too)."""
+    from briefing.files import STDIN, data_path
+    from briefing.index import indexed_library, open_library
+
+    path = data_path(args.data)
+    if str(path) == STDIN:
+        return path, open_library(path, args.max_size)
+    return path, indexed_library(path, args.max_size)
+
+
+def _open_behind_the_screen(args: argparse.Namespace, path: Path) -> int:
+    """The reader on data whose index is not current (a folder's first look, a large file
+    changed): the work starts at once; if it takes more than half a second, the reader shows
+    its frame and the progress meanwhile, and the briefing once it is done."""
+    from briefing.index import open_library
+    from briefing.progress import DELAY, Background
+
+    def work(told: Callable[[int, int], None]) -> Library:
+        library = open_library(path, args.max_size, progress=told)
+        if args.id is not None:
+            _pick_word(library, args.id, path)  # an unknown id ends the reader, reported so
+        return library
+
+    opening = Background(work)
+    if opening.done_within(DELAY):
+        return _run_reader(args, opening.result(), path)
+    return _run_reader(args, None, path, opening=opening.result)
 
 
 def _run_reader(
     args: argparse.Namespace,
-    library: Library,
+    library: Library | None,
     path: Path | None,
     subscription: remote.Subscription | None = None,
+    opening: Callable[[Callable[[int, int], None]], Library] | None = None,
 ) -> int:
     """Start the reader on ``library``: the file at ``path`` (watched and reloaded; standard
     input is reloaded, not watched), or the address ``subscription`` follows."""
@@ -493,8 +552,11 @@ def _run_reader(
         source=None if path is None or str(path) == STDIN else path,
         loader=loader if subscription is None and path is not None else None,
         subscription=subscription,
+        opening=opening,
     )
     app.run()
+    if app.opening_error is not None:
+        raise app.opening_error  # reported as it would have been before the screen
     if app.exit_warning:
         print(f"briefing: {app.exit_warning}", file=sys.stderr)
     return app.return_code or EXIT_OK
@@ -768,9 +830,9 @@ _COMMANDS = (*_COMMAND_TABLE, _READ)
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _load(args: argparse.Namespace, *, collect: bool = True) -> tuple[Path | str, Library]:
-    """The data file's path (or address) and briefings; then garbage collection resumes
-    (``collect``): the start-up of a :func:`~briefing.collector.short` command is over."""
+def _load(args: argparse.Namespace) -> tuple[Path | str, Library]:
+    """The data file's path (or address) and briefings; then garbage collection resumes: the
+    start-up of a :func:`~briefing.collector.short` command is over."""
     from briefing.files import data_path
     from briefing.index import open_library
 
@@ -789,8 +851,7 @@ def _load(args: argparse.Namespace, *, collect: bool = True) -> tuple[Path | str
             library = open_library(where, args.max_size, progress=progress)
         finally:
             progress.close()
-    if collect:
-        collector.resume()
+    collector.resume()
     return where, library
 
 
@@ -877,7 +938,9 @@ def _pick(library: Library, briefing_id: str | None, path: Path | str) -> Briefi
     briefing = library.briefing(briefing_id)
     if briefing is None:
         known = _some(library.ids())
-        raise BriefingError.single(path, f"no briefing '{briefing_id}' (the file has: {known})")
+        what = "folder" if not isinstance(path, str) and path.is_dir() else "file"
+        message = f"no briefing '{briefing_id}' (the {what} has: {known})"
+        raise BriefingError.single(path, message)
     return briefing
 
 

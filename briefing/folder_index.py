@@ -114,9 +114,12 @@ def open_folder(
     max_bytes: int | None = None,
     name: str | None = None,
     progress: Progress | None = None,
-) -> Library:
+    *,
+    indexed_only: bool = False,
+) -> Library | None:
     """The briefings of every file of ``folder``, from its index, brought up to date first;
-    without an index (none can be kept), validated from the files."""
+    without an index (none can be kept), validated from the files. ``indexed_only``: ``None``
+    instead of any file's validation (the index is not current)."""
     name = str(folder) if name is None else name
     try:
         found = folder_files(folder)
@@ -126,7 +129,7 @@ def open_folder(
         raise BriefingError.single(name, NO_FILES)
     cache = cache_dir()
     if cache is None or not usable_folder(cache):
-        return validated(folder, max_bytes, name, progress)
+        return None if indexed_only else validated(folder, max_bytes, name, progress)
     index = index_path(folder, cache)
     keep = cache_limit()
     checked: dict[str, BriefingError] = {}
@@ -136,7 +139,7 @@ def open_folder(
             damaged = False
         except _Damaged:
             opened, damaged = None, True
-        if opened is not None:
+        if opened is not None or indexed_only:
             return opened
         try:
             checked = _update(index, folder, found, max_bytes, progress, keep, damaged=damaged)

@@ -199,27 +199,49 @@ def open_library(
     of a folder, from the folder's index brought up to date (:mod:`briefing.folder_index`;
     ``progress`` is told of the files it validates). Errors name it ``name`` (default: its
     path; an address's copy is named by the address)."""
+    library = _library(path, max_bytes, name, progress, indexed_only=False)
+    assert library is not None
+    return library
+
+
+def indexed_library(path: str | Path, max_bytes: int | None = None) -> Library | None:
+    """:func:`open_library`'s briefings if they come from a current index at once, ``None``
+    if they would have to be validated first (the reader then opens them behind its opening
+    screen). What is wrong at a glance (no such file, too large, an empty folder) is raised
+    all the same."""
+    return _library(path, max_bytes, None, None, indexed_only=True)
+
+
+def _library(
+    path: str | Path,
+    max_bytes: int | None,
+    name: str | None,
+    progress: typing.Callable[[int, int], None] | None,
+    *,
+    indexed_only: bool,
+) -> Library | None:
     name = display_name(path) if name is None else name
     if str(path) == STDIN:
-        return validated(path, max_bytes, name)
+        return None if indexed_only else validated(path, max_bytes, name)
     limit = size_limit() if max_bytes is None else max_bytes
     folder = cache_dir()
     info = stat_of(path)
     if info is not None and stat.S_ISDIR(info.st_mode):
         from briefing.folder_index import open_folder
 
-        return open_folder(Path(path), max_bytes, name, progress)
-    if info is None or folder is None or not stat.S_ISREG(info.st_mode):
-        return validated(path, max_bytes, name)  # reports a missing file, a folder, …
+        return open_folder(Path(path), max_bytes, name, progress, indexed_only=indexed_only)
+    if info is None or not stat.S_ISREG(info.st_mode):
+        return validated(path, max_bytes, name)  # reports a missing file, a FIFO, …
     if info.st_size > limit:
         raise too_large(name, limit)
     keep = cache_limit()  # a bad setting is reported whether or not an index is written
-    if not usable_folder(folder):
-        return validated(path, max_bytes, name)
+    if folder is None or not usable_folder(folder):
+        return None if indexed_only else validated(path, max_bytes, name)
     index = index_path(Path(path), folder)
-    return IndexedLibrary.open(index, Path(path), info, name, max_bytes) or build(
-        path, index, max_bytes, keep, name
-    )
+    opened = IndexedLibrary.open(index, Path(path), info, name, max_bytes)
+    if opened is not None or indexed_only:
+        return opened
+    return build(path, index, max_bytes, keep, name)
 
 
 def validated(

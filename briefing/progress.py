@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from collections.abc import Callable
+from typing import Generic, TextIO, TypeVar
+
+T = TypeVar("T")
 
 DELAY = 0.5
 """Work shorter than this shows nothing."""
@@ -53,3 +56,50 @@ class Progress:
             self.stream.flush()
         except (OSError, ValueError):
             self.shown = False
+
+
+class Background(Generic[T]):
+    """Work started in a thread at once, whose progress can be followed from later on: the
+    reader waits for it :data:`DELAY` seconds, and only work that takes longer is shown behind
+    its opening screen (a short one, such as a small file indexed, never flashes a screen)."""
+
+    def __init__(self, work: Callable[[Callable[[int, int], None]], T]) -> None:
+        import threading  # only the reader's path: every command imports this module
+
+        self._work = work
+        self._told: Callable[[int, int], None] | None = None
+        self._last: tuple[int, int] | None = None
+        self._result: T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="opening", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._result = self._work(self._progress)
+        except BaseException as error:  # handed to whoever waits for the result
+            self._error = error
+
+    def _progress(self, done: int, total: int) -> None:
+        self._last = (done, total)
+        told = self._told
+        if told is not None:
+            told(done, total)
+
+    def done_within(self, seconds: float) -> bool:
+        """Whether the work is over within ``seconds``."""
+        self._thread.join(seconds)
+        return not self._thread.is_alive()
+
+    def result(self, told: Callable[[int, int], None] | None = None) -> T:
+        """The work's result once it is over (its error raised), ``told`` of its progress
+        from now on (and of where it is now)."""
+        if told is not None:
+            self._told = told
+            if self._last is not None:
+                told(*self._last)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result

@@ -87,7 +87,7 @@ def test_every_command_is_dispatched_through_the_policy(
 def test_a_short_command_s_start_up_ends_once_the_briefings_are_loaded() -> None:
     args = argparse.Namespace(data=str(BUNDLED), max_size=None)
     with collector.command_line():
-        cli._load(args, collect=False)  # the reader: on once its first screen is drawn
+        cli._indexed(args)  # the reader: on once its first screen is drawn
         assert not gc.isenabled()
         cli._load(args)
         assert gc.isenabled()

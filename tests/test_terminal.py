@@ -517,3 +517,24 @@ def test_a_briefing_published_since_the_copy_opens_by_its_id(
         term.wait_for_text("A second briefing", f"Fetched just now · from {url}")
         term.keys("q")
         term.wait_for_text("EXITED=0")
+
+
+def test_a_folder_s_first_look_shows_the_frame_and_progress_then_the_briefing(
+    terminal: Callable[..., Terminal], tmp_path: Path
+) -> None:
+    base = json.loads(BUNDLED.read_text())
+    for n in range(1500):
+        path = tmp_path / "news" / str(2016 + n // 150) / f"{n:04d}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        briefing = dict(base["briefings"][0], id=f"story-{n}", title=f"Story number {n}")
+        path.write_text(json.dumps({**base, "briefings": [briefing]}))
+    term = terminal("--data", str(tmp_path / "news"), "story-7", width=80, height=24)
+    term.wait_for_text("Opening ", "files", "q Quit")  # at once, while the files are indexed
+    term.wait_for_text("Story number 7", "1. Moscow's warning")
+    term.keys("q")
+    term.wait_for_text("EXITED=0")
+    term.assert_restored()
+    again = terminal("--data", str(tmp_path / "news"), "no-such-story", width=80, height=24)
+    again.wait_for_text("EXITED=1")  # indexed now: refused before any screen
+    said = again.screen().replace("\n", "")
+    assert f"{tmp_path / 'news'}: no briefing 'no-such-story' (the folder has: story-0," in said
