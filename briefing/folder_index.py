@@ -175,9 +175,11 @@ def _open(  # noqa: PLR0917 (one caller)
         if meta is None or not _current(db, meta, found, folder, checked):
             db.close()
             return None
-        problems = _problems(
-            db, found=found, folder=folder, name=name, max_bytes=max_bytes, checked=checked
-        )
+        problems = None
+        if meta["broken"] or meta["repeated"]:  # as counted when the index was updated
+            problems = _problems(
+                db, found=found, folder=folder, name=name, max_bytes=max_bytes, checked=checked
+            )
         if problems is None and not sound_list(db, meta):
             raise _Damaged
     except (*DECODE_ERRORS, OSError, BriefingError, _Damaged):
@@ -203,9 +205,10 @@ def _folder_meta(db: sqlite3.Connection, folder: Path) -> dict[str, Any] | None:
         meta is None
         or meta.get("kind") != "folder"
         or meta.get("path") != real_name(folder)
-        or type(meta.get("walk")) is not str
+        or type(meta.get("walk")) is not bytes
         or type(meta.get("racy")) is not int
         or type(meta.get("broken")) is not int
+        or type(meta.get("repeated")) is not int
     ):
         return None
     return meta
@@ -220,7 +223,7 @@ def _current(
 ) -> bool:
     """Whether the index describes the folder as ``found``: at once when the walk is the one
     indexed (its :func:`fingerprint`) and no file is racy or broken; else file by file."""
-    if not (meta["racy"] or meta["broken"]) and meta["walk"] == fingerprint(found):
+    if not (meta["racy"] or meta["broken"]) and meta["walk"] == fingerprint(found) != b"":
         return True
     rows = _rows(db)
     return bool(rows) and not _diff(rows, found, folder, checked)
@@ -230,20 +233,24 @@ def _rows(db: sqlite3.Connection) -> list[_Row]:
     return list(map(_Row._make, db.execute(_FILES).fetchall()))
 
 
-def fingerprint(found: Found) -> str:
-    """A hash of the folder's files as found: their paths and what ``stat`` says of each, as
-    the index compares them (a few ms for 10,000 files, where reading the index's row of each
-    file and comparing takes 20)."""
-    import hashlib
+def fingerprint(found: Found) -> bytes:
+    """The folder's files as found, in a form compared at C speed: their paths and what
+    ``stat`` says of each, as the index compares them (about 3 ms for 10,000 files, where
+    reading the index's row of each file and comparing takes 20; kept whole rather than hashed,
+    which would cost more, hashlib's import alone 2 ms). Empty when a number does not fit
+    (the files are then compared row by row)."""
     from array import array
 
     names = "\0".join(relative for relative, _ in found).encode("utf-8", "surrogateescape")
-    times = array("q", [t for _, i in found for t in (i.st_size, i.st_mtime_ns, i.st_ctime_ns)])
-    places = array("Q", [n for _, info in found for n in (info.st_ino, info.st_dev)])
-    digest = hashlib.blake2b(names, digest_size=20)
-    digest.update(times.tobytes())
-    digest.update(places.tobytes())
-    return digest.hexdigest()
+    try:
+        numbers = array(
+            "q",
+            [n for _, i in found for n in (i.st_size, i.st_mtime_ns, i.st_ctime_ns, i.st_ino,
+                                           i.st_dev)],
+        )  # fmt: skip
+    except OverflowError:
+        return b""
+    return names + b"\0\0" + numbers.tobytes()
 
 
 def _diff(
@@ -440,6 +447,7 @@ def _apply(
         "walk": fingerprint(found),
         "racy": db.execute("SELECT count(*) FROM files WHERE racy").fetchone()[0],
         "broken": db.execute("SELECT count(*) FROM files WHERE broken").fetchone()[0],
+        "repeated": len(db.execute(REPEATED_ID).fetchall()),
     }
     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
     return checked
