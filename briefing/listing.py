@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from briefing.cells import cell_width, cut_long_words, pad, truncate
+from briefing.cells import cell_width, cut_long_words, truncate
 from briefing.library import Entry
 
 if TYPE_CHECKING:
@@ -50,18 +50,31 @@ def _table(
     numbers: int | None,
 ) -> Iterator[str]:
     """Aligned columns under ``header``; column ``title`` is cut to fit ``width`` (at least 5
-    columns of it stay) and column ``numbers`` (if any) is aligned right."""
+    columns of it stay) and column ``numbers`` (if any) is aligned right.
+
+    Each cell is measured once (a row of ASCII text by its lengths, in C): ``list`` on 10,000
+    briefings is mostly this."""
     table = [header, *rows]
-    widths = [max(cell_width(row[column]) for row in table) for column in range(len(header))]
+    measured = [
+        list(map(len, row)) if "".join(row).isascii() else list(map(cell_width, row))
+        for row in table
+    ]
+    widths = list(map(max, zip(*measured, strict=True)))
     if width is not None:
         fixed = sum(widths) - widths[title] + len(_GAP) * (len(header) - 1)
         widths[title] = max(min(widths[title], width - fixed), 5)
-    for row in table:
-        cells = [truncate(cell, widths[c]) if c == title else cell for c, cell in enumerate(row)]
-        cells = [
-            " " * (widths[c] - cell_width(cell)) + cell if c == numbers else pad(cell, widths[c])
-            for c, cell in enumerate(cells)
-        ]
+    last = len(header) - 1
+    for row, sizes in zip(table, measured, strict=True):
+        cells = list(row)
+        if sizes[title] > widths[title]:
+            cells[title] = truncate(cells[title], widths[title])
+            sizes[title] = cell_width(cells[title])
+        for column in range(last + 1):
+            room = widths[column] - sizes[column]
+            if column == numbers:
+                cells[column] = " " * room + cells[column]
+            elif column < last:
+                cells[column] += " " * room
         yield _GAP.join(cells).rstrip() + "\n"
 
 

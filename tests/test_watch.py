@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.widgets import OptionList
 
 from briefing import watch
 from briefing.app import make_app
 from briefing.index import open_library
+from briefing.screens.picker import BriefingPicker
 from tests.conftest import write_json
 from tests.helpers import reader, wait_until
 from tests.test_folder import archive, briefing_file
@@ -91,3 +93,17 @@ async def test_the_reader_on_a_folder_shows_a_file_changed_and_a_file_added(
             pilot, lambda: "1 of its files" in str(reader(app).query_one("#stale").render())
         )
         assert app.library.ids() == ["a", "b", "c", "d", "late"]  # the last good version
+
+
+async def test_the_picker_lists_and_searches_every_file_of_the_folder(archive: Path) -> None:
+    app = make_app(open_library(archive), source=archive, loader=lambda: open_library(archive))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, BriefingPicker))
+        options = app.screen.query_one("#picker-list", OptionList)
+        await wait_until(pilot, lambda: options.option_count == 4)
+        await pilot.press(*"Briefing c")
+        await wait_until(pilot, lambda: options.option_count == 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is app.reader)
+        assert reader(app).briefing.id == "c"
