@@ -33,7 +33,9 @@ from tests.contrast import (
     SURVEY_SIZE,
     TERMINAL_THEMES,
     Cell,
+    Findings,
     Step,
+    app_palette,
     contrast,
     in_theme,
     is_text,
@@ -272,6 +274,39 @@ async def test_where_a_briefing_from_an_address_comes_from_reads_in_every_theme(
         found = await survey(theme, SURVEY_SIZE, [Step("from an address")], app=app)
     assert not found.failures(), "\n".join(found.failures())
     assert f"Fetched just now · from {url}" in "\n".join(found.text["from an address"])
+
+
+@pytest.mark.parametrize("theme", list(BUILTIN_THEMES))
+async def test_the_opening_screen_and_its_progress_read_in_every_theme(theme: str) -> None:
+    """What the reader shows while a folder is indexed: its frame, the bar, the files done."""
+    import threading
+
+    from briefing.index import open_library
+    from briefing.library import Library
+    from briefing.screens.opening import OpeningScreen
+    from tests.helpers import wait_until
+
+    gate = threading.Event()
+
+    def opening(told: Callable[[int, int], None]) -> Library:
+        told(1234, 10_000)
+        gate.wait(10)
+        return open_library(BUNDLED)
+
+    app = make_app(None, source=BUNDLED, opening=opening)
+    try:
+        async with app.run_test(size=SURVEY_SIZE) as pilot:
+            app.theme = theme
+            await wait_until(pilot, lambda: isinstance(app.screen, OpeningScreen))
+            await wait_until(pilot, lambda: "Indexing 1,234" in "\n".join(shown_lines(app)))
+            await pilot.pause()
+            found = Findings(theme)
+            found.add("opening", parse_screen(rendered(app), app_palette(app)))
+            gate.set()
+    finally:
+        gate.set()
+    assert not found.failures(), "\n".join(found.failures())
+    assert "Indexing 1,234 of 10,000 files" in "\n".join(found.text["opening"])
 
 
 # --- the real program in tmux ------------------------------------------------------------------
