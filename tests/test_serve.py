@@ -69,6 +69,31 @@ def test_reader_command_through_a_shell_runs_nothing_else(tmp_path: Path) -> Non
     assert not (tmp_path / "pwned").exists() and not (tmp_path / "pwned2").exists()
 
 
+def test_serve_gives_each_tab_a_reader_on_the_whole_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_folder import briefing_file
+
+    briefing_file(tmp_path / "news" / "2024" / "01.json", "older")
+    briefing_file(tmp_path / "news" / "2025" / "01.json", "newer", "newest")
+    calls: list[str] = []
+    monkeypatch.setattr(serve, "serve", lambda command, *args, **options: calls.append(command))
+    assert cli.main(["--data", str(tmp_path / "news"), "serve", "newer"]) == 0
+    (command,) = calls
+    result = subprocess.run(
+        ["sh", "-c", command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    summary = run_cli("--data", str(tmp_path / "news"), "summary", "newer")
+    assert result.stdout == summary.stdout  # a tab's reader, in a pipe: the summary
+
+
 @pytest.mark.parametrize(
     ("host", "loopback"),
     [("127.0.0.1", True), ("localhost", True), ("::1", True), ("127.1.2.3", True),
