@@ -904,9 +904,15 @@ def _policy(args: argparse.Namespace) -> remote.Policy:
 def _fetched(args: argparse.Namespace, address: str, *, ask: bool = False) -> remote.Copy:
     """The briefing file at ``address``, as :func:`briefing.remote.copy_of` gives it; its notice
     (the copy used, offline) on standard error."""
-    from briefing.remote import copy_of
+    from briefing.progress import Progress, in_kib
+    from briefing.remote import copy_of, downloading
 
-    copy = copy_of(address, _policy(args), ask=ask)
+    progress = Progress("downloading", "KiB")  # a large file's download: shown on a terminal
+    try:
+        with downloading(in_kib(progress)):
+            copy = copy_of(address, _policy(args), ask=ask)
+    finally:
+        progress.close()
     _notice(copy)
     return copy
 

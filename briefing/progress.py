@@ -41,7 +41,11 @@ class Progress:
         if not self.shown or now - self.started < DELAY or now - self._drawn_at < _EVERY:
             return
         self._drawn_at = now
-        line = f"{self.what} {done:,} of {total:,} {self.unit}"
+        line = (
+            f"{self.what} {done:,} of {total:,} {self.unit}"
+            if total
+            else (f"{self.what} {done:,} {self.unit}")
+        )
         self._write("\r" + line.ljust(self._width))
         self._width = len(line)
 
@@ -56,6 +60,15 @@ class Progress:
             self.stream.flush()
         except (OSError, ValueError):
             self.shown = False
+
+
+def in_kib(progress: Progress) -> Callable[[int, int], None]:
+    """``progress`` told of bytes in KiB (a download: ``downloading 812 of 10,240 KiB``)."""
+
+    def told(done: int, total: int) -> None:
+        progress(done // 1024, -(-total // 1024))
+
+    return told
 
 
 class Background(Generic[T]):

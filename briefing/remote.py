@@ -23,12 +23,13 @@ command on a local file, or on a copy still fresh, pays nothing for them.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import json
 import os
 import re
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -59,7 +60,11 @@ server (or an attacker on the way) cannot keep a reader from asking for a day an
 USER_AGENT = f"briefing/{__version__}"
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-_CHUNK = 64 * 1024
+
+_DOWNLOADING: contextvars.ContextVar[Callable[[int, int], None] | None] = contextvars.ContextVar(
+    "downloading", default=None
+)
+"""Told ``(bytes received, bytes declared or 0)`` as a body arrives (:func:`downloading`)."""
 _SPOOL = 8 * 1024**2
 _PHRASE = 60
 _META_FORMAT = 1
@@ -371,6 +376,17 @@ def fresh(kept: Kept, policy: Policy, now: float) -> bool:
 def waiting(kept: Kept, now: float) -> bool:
     """Whether the server asked not to be asked again before now (``Retry-After``)."""
     return kept.retry_after is not None and now < kept.retry_after
+
+
+@contextlib.contextmanager
+def downloading(progress: Callable[[int, int], None]) -> Iterator[None]:
+    """Within this, every body fetched tells ``progress`` of the bytes received so far and of
+    those the server declared (0 when it did not say)."""
+    token = _DOWNLOADING.set(progress)
+    try:
+        yield
+    finally:
+        _DOWNLOADING.reset(token)
 
 
 def copy_of(url: str, policy: Policy, *, ask: bool = False) -> Copy:
@@ -765,9 +781,14 @@ async def _body(response: httpx.Response, limit: int) -> IO[bytes]:
     # over, outside the event loop: the body is then in memory once, as a local file's bytes
     # are (read inside, it peaked at three times its size).
     spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL)  # noqa: SIM115 (fetch() closes it)
+    told = _DOWNLOADING.get() or _untold
+    expected = int(declared) if declared.isdigit() else 0
+    received = 0
     try:
         size = 0
-        async for chunk in response.aiter_raw(_CHUNK):
+        async for chunk in response.aiter_raw():  # as it arrives: its progress is told
+            received += len(chunk)
+            told(received, expected)
             data = chunk
             while data:
                 if inflate is None:
@@ -790,6 +811,10 @@ async def _body(response: httpx.Response, limit: int) -> IO[bytes]:
         raise
     spool.seek(0)
     return spool
+
+
+def _untold(done: int, total: int) -> None:
+    pass
 
 
 def _too_large(limit: int) -> str:

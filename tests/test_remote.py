@@ -690,3 +690,21 @@ def test_the_same_bytes_again_are_no_new_version(site: Site) -> None:
     assert not again.changed and again.document is None and site.count("/plain.json") == 2
     site.routes["/plain.json"] = static(LOCAL.replace(b"Biden clears", b"Biden allows"))
     assert remote.copy_of(url, policy).changed
+
+
+def test_a_download_tells_its_progress_in_bytes_of_those_declared(site: Site) -> None:
+    data = json.loads(LOCAL)
+    base = data["briefings"][0]
+    data["briefings"] = [dict(base, id=f"b-{n}") for n in range(60)]
+    body = json.dumps(data).encode()
+    site.routes["/big.json"] = static(body)
+    told: list[tuple[int, int]] = []
+    with remote.downloading(lambda done, total: told.append((done, total))):
+        copy = remote.copy_of(site.url("/big.json"), remote.Policy())
+    assert copy.error is None and copy.document is not None
+    assert len(told) > 1  # chunk by chunk
+    assert told[-1] == (len(body), len(body))
+    assert [done for done, _ in told] == sorted(done for done, _ in told)
+    told.clear()
+    remote.copy_of(site.url("/big.json"), remote.Policy())  # fresh: nothing downloaded
+    assert told == []

@@ -538,3 +538,16 @@ def test_a_folder_s_first_look_shows_the_frame_and_progress_then_the_briefing(
     again.wait_for_text("EXITED=1")  # indexed now: refused before any screen
     said = again.screen().replace("\n", "")
     assert f"{tmp_path / 'news'}: no briefing 'no-such-story' (the folder has: story-0," in said
+
+
+def test_a_slow_download_shows_how_far_it_has_got(terminal: Callable[..., Terminal]) -> None:
+    from tests.webserver import drip, serving
+
+    with serving() as site:
+        site.routes["/slow.json"] = drip(0.05)  # a byte every 50 ms of a declared megabyte
+        url = site.url("/slow.json")
+        term = terminal("--data", url, "--timeout", "3", "summary", width=100, height=10)
+        term.wait_for_text("downloading 0 of 1,024 KiB")  # on standard error, a terminal
+        screen = term.wait_for_text("EXITED=1")
+        assert "downloading" not in screen  # rubbed out, the error in its place
+        assert f"{url}: timed out after 3 s" in screen
