@@ -241,7 +241,7 @@ def _library(
     opened = IndexedLibrary.open(index, Path(path), info, name, max_bytes)
     if opened is not None or indexed_only:
         return opened
-    return build(path, index, max_bytes, keep, name)
+    return build(path, index, max_bytes, keep, name, progress=progress)
 
 
 def validated(
@@ -344,11 +344,16 @@ def build(
     max_bytes: int | None = None,
     cache_bytes: int | None = None,
     name: str | None = None,
+    *,
+    progress: typing.Callable[[int, int], None] | None = None,
 ) -> Library:
     """Validate the file and write its index (then prune the cache to ``cache_bytes``); the
-    briefings, from the index when it could be written, else from memory."""
+    briefings, from the index when it could be written, else from memory. ``progress`` is
+    told that the one file is begun (its validation is one call: no more can be told)."""
     from briefing import store
 
+    if progress is not None:
+        progress(0, 1)
     name = display_name(path) if name is None else name
     before = stat_of(path)
     text = read_text(path, max_bytes, name)  # the one read: a file gone by now is reported here

@@ -8,10 +8,14 @@ In a pipe or a file, nothing.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Callable
-from typing import Generic, TextIO, TypeVar
+from typing import TYPE_CHECKING, Generic, TextIO, TypeVar
+
+if TYPE_CHECKING:
+    import threading
 
 T = TypeVar("T")
 
@@ -22,7 +26,11 @@ _EVERY = 0.1
 
 
 class Progress:
-    """Called with ``(done, total)`` as work goes on; :meth:`close` rubs the line out."""
+    """Called with ``(done, total)`` as work goes on; :meth:`close` rubs the line out.
+
+    Work that tells of its progress seldom (one large file validated in one call tells only
+    that it has begun) still shows once :data:`DELAY` has passed: the first call on a terminal
+    starts a timer that draws the last line told, unless the work is over by then."""
 
     def __init__(self, what: str, unit: str, stream: TextIO | None = None) -> None:
         self.what = what
@@ -31,28 +39,52 @@ class Progress:
         self.started = time.monotonic()
         self._drawn_at = 0.0
         self._width = 0
+        self._line = ""
+        self._timer: threading.Timer | None = None
+        self._lock: threading.Lock | None = None
         try:
             self.shown = self.stream.isatty()
         except (AttributeError, ValueError):
             self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if not self.shown or now - self.started < DELAY or now - self._drawn_at < _EVERY:
+        if not self.shown:
             return
-        self._drawn_at = now
-        line = (
-            f"{self.what} {done:,} of {total:,} {self.unit}"
-            if total
-            else (f"{self.what} {done:,} {self.unit}")
-        )
-        self._write("\r" + line.ljust(self._width))
-        self._width = len(line)
+        self._line = f"{self.what} {done:,} of {total:,} {self.unit}" if total else (
+            f"{self.what} {done:,} {self.unit}"
+        )  # fmt: skip
+        now = time.monotonic()
+        if now - self.started < DELAY:
+            if self._timer is None:
+                self._start_timer(DELAY - (now - self.started))
+            return
+        if now - self._drawn_at >= _EVERY:
+            self._draw()
+
+    def _start_timer(self, delay: float) -> None:
+        import threading  # only for work told of on a terminal
+
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(delay, self._draw)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _draw(self) -> None:
+        with self._lock or contextlib.nullcontext():
+            if not self.shown or not self._line:
+                return
+            self._drawn_at = time.monotonic()
+            self._write("\r" + self._line.ljust(self._width))
+            self._width = len(self._line)
 
     def close(self) -> None:
-        if self._width:
-            self._write("\r" + " " * self._width + "\r")
-            self._width = 0
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock or contextlib.nullcontext():
+            self._line = ""  # a timer firing now draws nothing
+            if self._width:
+                self._write("\r" + " " * self._width + "\r")
+                self._width = 0
 
     def _write(self, text: str) -> None:
         try:

@@ -178,3 +178,27 @@ def test_progress_says_nothing_of_short_work() -> None:
     shown(1, 2)
     shown.close()
     assert stream.getvalue() == ""
+
+
+def test_progress_told_once_still_shows_when_the_work_is_long(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    monkeypatch.setattr(progress, "DELAY", 0.05)
+    stream = Terminal()
+    shown = progress.Progress("indexing", "files", stream)
+    shown(0, 1)  # one large file: nothing more is told until it is done
+    assert stream.getvalue() == ""
+    deadline = time.monotonic() + 5
+    while not stream.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert stream.getvalue() == "\rindexing 0 of 1 files"
+    shown.close()
+    assert stream.getvalue().endswith("\r" + " " * 21 + "\r")
+    quick = Terminal()
+    done = progress.Progress("indexing", "files", quick)
+    done(0, 1)
+    done.close()  # over before the delay: the timer draws nothing
+    time.sleep(0.1)
+    assert quick.getvalue() == ""
