@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -170,6 +171,7 @@ def _open(  # noqa: PLR0917 (one caller)
     db, index_info = connected
     try:
         db.isolation_level = None
+        db.execute("PRAGMA synchronous = OFF")  # a derived cache: a crash costs a rebuild
         db.execute("BEGIN")  # the snapshot this library answers from, as long as it lives
         meta = _folder_meta(db, folder)
         if meta is None or not _current(db, meta, found, folder, checked):
@@ -221,16 +223,50 @@ def _current(
     folder: Path,
     checked: dict[str, BriefingError],
 ) -> bool:
-    """Whether the index describes the folder as ``found``: at once when the walk is the one
-    indexed (its :func:`fingerprint`) and no file is racy or broken; else file by file."""
-    if not (meta["racy"] or meta["broken"]) and meta["walk"] == fingerprint(found) != b"":
-        return True
+    """Whether the index describes the folder as ``found``. When the walk is the one indexed
+    (its :func:`fingerprint`), every file's ``stat`` is as indexed: only the racy files'
+    content and the broken files (checked just now?) are left to look at; else file by file."""
+    if meta["walk"] == fingerprint(found) != b"":
+        if not (meta["racy"] or meta["broken"]):
+            return True
+        return _only_checks_left(_rows(db, "WHERE racy OR broken"), folder, checked)
     rows = _rows(db)
     return bool(rows) and not _diff(rows, found, folder, checked)
 
 
-def _rows(db: sqlite3.Connection) -> list[_Row]:
-    return list(map(_Row._make, db.execute(_FILES).fetchall()))
+def _only_checks_left(
+    rows: Sequence[_Row], folder: Path, checked: dict[str, BriefingError]
+) -> bool:
+    """Whether these files, racy or broken, are as indexed: a broken one checked just now, a
+    racy one with the content indexed and not old enough to be settled (then the index is
+    brought up to date, which settles it)."""
+    now = time.time_ns()
+    for row in rows:
+        relative = _decoded(row.path)
+        if row.broken:
+            if relative not in checked:
+                return False
+        elif now - row.mtime > RACY_SECONDS * 1e9 or not _same_content(
+            folder / relative, row.size, row.digest
+        ):
+            return False
+    return True
+
+
+def _rows(db: sqlite3.Connection, where: str = "") -> list[_Row]:
+    return list(map(_Row._make, db.execute(f"{_FILES} {where}").fetchall()))
+
+
+_FS_ENCODING = (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors())
+
+
+def _decoded(path: bytes) -> str:
+    """A path as the index keeps it (bytes), as ``os.fsdecode`` gives it, at C speed."""
+    return path.decode(*_FS_ENCODING)
+
+
+def _encoded(path: str) -> bytes:
+    return path.encode(*_FS_ENCODING)
 
 
 def fingerprint(found: Found) -> bytes:
@@ -258,7 +294,7 @@ def _diff(
 ) -> _Diff:
     """What changed in the folder since it was indexed, by comparing each file's ``stat`` with
     its row; a broken file counts as changed unless it was ``checked`` just now."""
-    indexed = {os.fsdecode(row.path): row for row in rows}
+    indexed = {_decoded(row.path): row for row in rows}
     changed: list[tuple[str, os.stat_result, _Row | None]] = []
     settled = []
     now = time.time_ns()
@@ -267,7 +303,7 @@ def _diff(
         if row is None or row[2:7] != _key(info) or (row.broken and relative not in checked):
             changed.append((relative, info, row))
         elif row.racy and not row.broken:
-            if not _same_content(folder / relative, info, row.digest):
+            if not _same_content(folder / relative, info.st_size, row.digest):
                 changed.append((relative, info, row))
             elif now - info.st_mtime_ns > RACY_SECONDS * 1e9:
                 settled.append(row.file)
@@ -278,10 +314,10 @@ def _key(info: os.stat_result) -> tuple[int, int, int, int, int]:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
 
 
-def _same_content(path: Path, info: os.stat_result, digest: str) -> bool:
+def _same_content(path: Path, size: int, digest: str) -> bool:
     """Whether a file indexed racily (just after it was modified) has the content indexed."""
     try:
-        return digest_of(read_text(path, max(info.st_size, 1))) == digest
+        return digest_of(read_text(path, max(size, 1))) == digest
     except BriefingError:
         return False
 
@@ -298,12 +334,12 @@ def _problems(
     """The folder's problems, as ``validate`` reports them: each broken file's (as just
     ``checked``) and each id used again after its first use, in file order."""
     repeated = [ident for (ident,) in db.execute(REPEATED_ID)]
-    broken = [os.fsdecode(path) for (path,) in db.execute("SELECT path FROM files WHERE broken")]
+    broken = [_decoded(path) for (path,) in db.execute("SELECT path FROM files WHERE broken")]
     if not (repeated or broken):
         return None
     rows = _rows(db)
     order = {relative: n for n, (relative, _) in enumerate(found)}
-    relative_of = {row.file: os.fsdecode(row.path) for row in rows}
+    relative_of = {row.file: _decoded(row.path) for row in rows}
     first: dict[str, tuple[Path, int]] = {}
     again: dict[str, list[tuple[int, str]]] = {}
     for ident in repeated:
@@ -342,6 +378,7 @@ def _update(  # noqa: PLR0917 (one caller)
     try:
         if db is not None:
             db.isolation_level = None
+            db.execute("PRAGMA synchronous = OFF")  # a derived cache: a crash costs a rebuild
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
             db.execute("BEGIN IMMEDIATE")  # waits for another command's update to end
             if _folder_meta(db, folder) is not None:
@@ -402,7 +439,7 @@ def _apply(
     ).fetchone()
     (next_file,) = db.execute("SELECT coalesce(max(file), -1) + 1 FROM files").fetchone()
     changed = {relative: row for relative, _, row in diff.changed}
-    unchanged = {os.fsdecode(row.path): row for row in rows}
+    unchanged = {_decoded(row.path): row for row in rows}
     checked: dict[str, BriefingError] = {}
     ord = done = 0
     for relative, info in found:
@@ -429,7 +466,7 @@ def _apply(
             count = 0
         db.execute(
             "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (file, os.fsencode(relative), *_key(info), digest, racy, relative in checked, ord,
+            (file, _encoded(relative), *_key(info), digest, racy, relative in checked, ord,
              count),
         )  # fmt: skip
         pos += count
