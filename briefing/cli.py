@@ -139,8 +139,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         formatter_class=_HelpFormatter,
         usage=USAGE,
         description=DESCRIPTION,
-        epilog="The data file is the one given by --data, else $BRIEFING_DATA, else the bundled "
-        "briefings; an index of it is kept in your cache folder ($BRIEFING_CACHE to move it, "
+        epilog="The data is the file, folder of files or address given by --data, else "
+        "$BRIEFING_DATA, else the bundled briefings; an index of it is kept in your cache folder "
+        "($BRIEFING_CACHE to move it, "
         "'off' for none; $BRIEFING_CACHE_SIZE, such as 100M, bounds its size). "
         "Exit codes: 0 ok, 1 a problem with the data, 2 bad usage.",
     )
