@@ -644,10 +644,11 @@ class BriefingApp(App[None]):
         self._reload_failed = True
         gone = any(problem.message == NO_SUCH_FILE for problem in error.problems)
         if isinstance(error, FolderError):
-            reason = f"{len(error.errors)} of its files have problems"
+            count = len(error.errors)
+            reason = f"{count} of its files {'has' if count == 1 else 'have'} problems"
+            self.reader.show_stale(reason, "folder")
         else:
-            reason = "the file is gone" if gone else "the file is invalid"
-        self.reader.show_stale(reason)
+            self.reader.show_stale("the file is gone" if gone else "the file is invalid")
         self.notify(
             "\n".join(error.lines(limit=6)),
             title="The data file has a problem: still showing the last good version",

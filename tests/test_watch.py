@@ -90,7 +90,11 @@ async def test_the_reader_on_a_folder_shows_a_file_changed_and_a_file_added(
         broken = archive / "2025" / "01.json"
         broken.write_text("{")
         await wait_until(
-            pilot, lambda: "1 of its files" in str(reader(app).query_one("#stale").render())
+            pilot,
+            lambda: (
+                str(reader(app).query_one("#stale").render())
+                == "⚠ Not the folder's current content: 1 of its files has problems"
+            ),
         )
         assert app.library.ids() == ["a", "b", "c", "d", "late"]  # the last good version
 

@@ -457,11 +457,11 @@ class ReaderScreen(Screen[None]):
         if not show and any(panel.has_focus for panel in self.query(FactsPanel)):
             self._focus_section(self._section_index(self._last_section))
 
-    def show_stale(self, reason: str | None) -> None:
+    def show_stale(self, reason: str | None, what: str = "file") -> None:
         """Say in the header, for as long as it lasts, that what is on screen is not the data
-        file's current content, and why (``None``: it is again)."""
+        ``what`` (the file, the folder)'s current content, and why (``None``: it is again)."""
         self._show(
-            "stale", Content(f"⚠ Not the file's current content: {reason}" if reason else "")
+            "stale", Content(f"⚠ Not the {what}'s current content: {reason}" if reason else "")
         )
         self.set_class(reason is not None, "-stale")
 
