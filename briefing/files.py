@@ -206,6 +206,14 @@ def read_text(path: str | Path, max_bytes: int | None = None, name: str | None =
     )
 
 
+def read_bytes(path: str | Path, max_bytes: int | None = None, name: str | None = None) -> bytes:
+    """The bytes of the file's text, as :func:`read_text` reads them (the same limit and
+    errors), without a leading byte-order mark: the text is their UTF-8 decoding."""
+    name = display_name(path) if name is None else name
+    limit = size_limit() if max_bytes is None else max_bytes
+    return _raw_bytes(path, name, limit).removeprefix(_BOM)
+
+
 def decode_text(raw: bytes, name: str) -> str:
     """A briefing file's bytes as text (UTF-8, a leading byte-order mark allowed); ``name``
     (a file or an address) is what an error names."""

@@ -41,6 +41,8 @@ from briefing.folder import NO_FILES, folder_files, repeated_ids, unreadable_fol
 from briefing.index import (
     DECODE_ERRORS,
     INDEX_FORMAT,
+    NEWEST,
+    NEXT_POS,
     RACY_SECONDS,
     REPEATED_ID,
     IndexedLibrary,
@@ -432,11 +434,7 @@ def _apply(
         db.execute("DELETE FROM entries WHERE file = ?", (row.file,))
     db.executemany("DELETE FROM files WHERE file = ?", [(row.file,) for row in diff.removed])
     db.executemany("UPDATE files SET racy = 0 WHERE file = ?", [(f,) for f in diff.settled])
-    (pos,) = db.execute(
-        "SELECT max(coalesce((SELECT max(pos) FROM entries), -1), "
-        "coalesce((SELECT max(pos) FROM briefings), -1), "
-        "coalesce((SELECT max(pos) FROM text), -1)) + 1"
-    ).fetchone()
+    (pos,) = db.execute(NEXT_POS).fetchone()
     (next_file,) = db.execute("SELECT coalesce(max(file), -1) + 1 FROM files").fetchone()
     changed = {relative: row for relative, _, row in diff.changed}
     unchanged = {_decoded(row.path): row for row in rows}
@@ -473,7 +471,7 @@ def _apply(
         ord += count
     if progress is not None and changed:
         progress(len(changed), len(changed))
-    newest = db.execute("SELECT id FROM entries ORDER BY published DESC, ord LIMIT 1").fetchone()
+    newest = db.execute(NEWEST).fetchone()
     meta = {
         "format": INDEX_FORMAT,
         "version": __version__,

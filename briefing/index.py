@@ -48,6 +48,7 @@ from briefing.errors import BriefingError
 from briefing.files import (
     STDIN,
     display_name,
+    read_bytes,
     read_text,
     real_path,
     size_limit,
@@ -56,6 +57,7 @@ from briefing.files import (
     too_large,
     user_folder,
 )
+from briefing.layout import Change, Layout, byte_offsets, compare, items
 from briefing.library import Entry, Library, MemoryLibrary
 from briefing.records import Briefing, Document, may_need_cleaning, scrub, sound
 from briefing.search import fold_query, folded_body
@@ -69,7 +71,7 @@ CACHE_SIZE_ENV = "BRIEFING_CACHE_SIZE"
 DEFAULT_CACHE_BYTES = 256 * 1024**2
 """The default cache size: 256 MiB, the indexes of about 250 MB of briefing files."""
 
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 """The layout of an index file; a different one is rebuilt, never read."""
 
 RACY_SECONDS = 2.0
@@ -239,6 +241,10 @@ def _library(
         return None if indexed_only else validated(path, max_bytes, name)
     index = index_path(Path(path), folder)
     opened = IndexedLibrary.open(index, Path(path), info, name, max_bytes)
+    if opened is None and not indexed_only:
+        opened = patch(Path(path), index, max_bytes, name, progress=progress)
+        if opened is not None:
+            prune(index, keep)
     if opened is not None or indexed_only:
         return opened
     return build(path, index, max_bytes, keep, name, progress=progress)
@@ -316,15 +322,11 @@ def connect(index: Path) -> tuple[sqlite3.Connection, os.stat_result] | None:
     """A connection to the index file, if it is a regular file of the user's own (never
     through a symbolic link, never blocking on a FIFO planted there), and the file's status.
     Marks it as used for the pruning (:data:`TOUCH_SECONDS`)."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        descriptor = os.open(index, flags)
-    except OSError:
+    descriptor = _open_private(index)
+    if descriptor is None:
         return None
     try:
         info = os.fstat(descriptor)
-        if not (stat.S_ISREG(info.st_mode) and _private(info)):
-            return None
         if time.time() - info.st_mtime > TOUCH_SECONDS:
             with contextlib.suppress(OSError):
                 os.utime(descriptor if os.utime in os.supports_fd else index)
@@ -333,6 +335,24 @@ def connect(index: Path) -> tuple[sqlite3.Connection, os.stat_result] | None:
         return None
     finally:
         os.close(descriptor)
+
+
+def _open_private(index: Path) -> int | None:
+    """A descriptor of the index file open for reading, if it is a regular file of the user's
+    own (never through a symbolic link, never blocking on a FIFO planted there)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(index, flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISREG(info.st_mode) and _private(info):
+            return descriptor
+    except OSError:
+        pass
+    os.close(descriptor)
+    return None
 
 
 # --- writing an index ---------------------------------------------------------------------
@@ -358,18 +378,21 @@ def build(
     before = stat_of(path)
     text = read_text(path, max_bytes, name)  # the one read: a file gone by now is reported here
     read_at = time.time_ns()
-    document, raw = store.as_records(store.validate(text, name))
+    validated, located = store.validate_located(text, name)
+    document, raw = store.as_records(validated)
     after = stat_of(path)
     if before is None or after is None or key_of(before) != key_of(after):
         return MemoryLibrary(document, name)  # changed or gone while we read it: what we read
-    racy = read_at - after.st_mtime_ns < RACY_SECONDS * 1e9
+    if located is None:  # a valid file is one object: it cannot be otherwise
+        return MemoryLibrary(document, name)
     meta = {
         "format": INDEX_FORMAT,
         "version": __version__,
         "path": real_name(path),
         "key": json.dumps(key_of(after)),
-        "digest": digest_of(text),
-        "racy": int(racy),
+        "layout": _layout(text, located).to_bytes(),
+        "schema": float(validated.schema_version),
+        "racy": int(read_at - after.st_mtime_ns < RACY_SECONDS * 1e9),
         "newest": document.newest().id,
         "count": len(document.briefings),
     }
@@ -378,21 +401,208 @@ def build(
     except (OSError, sqlite3.Error, ValueError):
         return MemoryLibrary(document, name)  # no index can be kept here: read the file each time
     prune(index, cache_limit() if cache_bytes is None else cache_bytes)
-    library = IndexedLibrary.open(index, Path(path), after, name, max_bytes)
+    library = IndexedLibrary.open(index, Path(path), after, name, max_bytes, read=True)
     return library or MemoryLibrary(document, name)
+
+
+def _layout(text: str, located: tuple[list[int], int]) -> Layout:
+    """The layout of a file's text (the briefings at these character offsets)."""
+    starts, end = located
+    *starts, end = byte_offsets(text, [*starts, end])
+    return Layout.measure(text.encode("utf-8"), starts, end)
+
+
+def patch(
+    path: Path,
+    index: Path,
+    max_bytes: int | None,
+    name: str,
+    *,
+    progress: typing.Callable[[int, int], None] | None = None,
+) -> IndexedLibrary | None:
+    """The file's briefings from its index brought up to date in place, when the file differs
+    from the one indexed by some briefings (:mod:`briefing.layout`): only those are validated,
+    and only their rows replaced, in one transaction (a library open on the index keeps its
+    snapshot). ``None`` when that cannot be (no index of this file, its header or trailer
+    changed, a changed briefing has a problem or takes an id another has, the file changed
+    meanwhile): the file is then validated whole, and its problems reported as always."""
+    db = _writing(index)
+    if db is None:
+        return None
+    try:
+        now = _patched(db, path, max_bytes, progress)
+        if now is None:
+            return None
+        db.execute("COMMIT")
+    except (OSError, BriefingError, *DECODE_ERRORS):
+        return None
+    finally:
+        db.close()  # what was not committed is rolled back
+    return IndexedLibrary.open(index, path, now, name, max_bytes, read=True)
+
+
+BUSY_SECONDS = 60.0
+"""How long a command waits for another that is updating the same index."""
+
+
+def _writing(index: Path) -> sqlite3.Connection | None:
+    """A connection to the index in a write transaction (after any other command's), or
+    ``None`` if it cannot be had."""
+    connected = connect(index)
+    if connected is None:
+        return None
+    db = connected[0]
+    try:
+        db.isolation_level = None
+        if db.execute("PRAGMA journal_mode").fetchone() != ("wal",):
+            raise sqlite3.DatabaseError  # readers of it would hold a writer off
+        db.execute("PRAGMA synchronous = OFF")  # a derived cache: a crash costs a rebuild
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error:
+        db.close()
+        return None
+    return db
+
+
+def _patched(
+    db: sqlite3.Connection,
+    path: Path,
+    max_bytes: int | None,
+    progress: typing.Callable[[int, int], None] | None,
+) -> os.stat_result | None:
+    """Bring the index up to date with the file, in the transaction under way: what the file
+    is now (its ``stat``), or ``None`` if it cannot be (:func:`patch`)."""
+    meta = read_meta(db)
+    if meta is None or "kind" in meta or meta.get("path") != real_name(path):
+        return None
+    layout = Layout.from_bytes(meta.get("layout"))
+    version = meta.get("schema")
+    if layout is None or type(version) is not float or len(layout.starts) != meta["count"]:
+        return None
+    before = stat_of(path)
+    raw = read_bytes(path, max_bytes)
+    read_at = time.time_ns()
+    change = compare(layout, raw)
+    if before is None or change is None:
+        return None
+    count = len(layout.starts)
+    if change.same(count):  # touched, or brought up to date by another command meanwhile
+        return _recorded(db, path, before, read_at)
+    if not _replaced(db, layout, change, raw, version, progress):
+        return None
+    return _recorded(db, path, before, read_at)
+
+
+def _replaced(  # noqa: PLR0917 (one caller)
+    db: sqlite3.Connection,
+    layout: Layout,
+    change: Change,
+    raw: bytes,
+    version: float,
+    progress: typing.Callable[[int, int], None] | None,
+) -> bool:
+    """Replace the rows of the briefings that changed by those of the briefings between the
+    parts kept of the file (``raw``), validated: whether they could be (they are values, and
+    valid briefings)."""
+    count = len(layout.starts)
+    middle = raw[change.begin : change.stop].decode("utf-8")  # the rest was UTF-8, and is
+    found = items(
+        middle, after_item=change.kept_before == count, before_item=change.kept_after < count
+    )
+    if found is None:
+        return False
+    if progress is not None:
+        progress(0, 1)
+    from briefing import store  # pydantic: only when briefings must be validated
+
+    validated = store.validate_briefings([middle[a:b] for a, b in found], version)
+    if validated is None:
+        return False
+    briefings, forms = store.records_of(validated)
+    offsets = iter(byte_offsets(middle, [offset for span in found for offset in span]))
+    spans = [(change.begin + a, change.begin + b) for a, b in zip(offsets, offsets, strict=True)]
+    first, past = change.kept_before, change.kept_after
+    gone = "(SELECT pos FROM entries WHERE ord >= ? AND ord < ?)"
+    for table in ("briefings", "text"):
+        db.execute(f"DELETE FROM {table} WHERE pos IN {gone}", (first, past))
+    db.execute("DELETE FROM entries WHERE ord >= ? AND ord < ?", (first, past))
+    if len(briefings) != past - first:
+        shift = len(briefings) - (past - first)
+        db.execute("UPDATE entries SET ord = ord + ?, idx = idx + ? WHERE ord >= ?",
+                   (shift, shift, past))  # fmt: skip
+    (pos,) = db.execute(NEXT_POS).fetchone()
+    insert_rows(db, briefings, forms, pos=pos, ord=first, file=0)
+    db.execute("UPDATE entries SET idx = ord WHERE pos >= ?", (pos,))
+    if db.execute(REPEATED_ID).fetchone() is not None:
+        return False  # an id of another briefing: the file's validation says where
+    (newest,) = db.execute(NEWEST).fetchone()
+    db.executemany(
+        "UPDATE meta SET value = ? WHERE key = ?",
+        [
+            (layout.changed(change, raw, spans).to_bytes(), "layout"),
+            (newest, "newest"),
+            (count - (past - first) + len(briefings), "count"),
+        ],
+    )
+    return True
+
+
+def _recorded(
+    db: sqlite3.Connection, path: Path, before: os.stat_result, read_at: int
+) -> os.stat_result | None:
+    """Record that the index describes the file as it was read (``before``, at ``read_at``),
+    if it still is so: what it is now, else ``None`` (it changed again while it was read)."""
+    after = stat_of(path)
+    if after is None or key_of(after) != key_of(before):
+        return None
+    db.executemany(
+        "UPDATE meta SET value = ? WHERE key = ?",
+        [
+            (json.dumps(key_of(after)), "key"),
+            (int(read_at - after.st_mtime_ns < RACY_SECONDS * 1e9), "racy"),
+        ],
+    )
+    return after
+
+
+NEXT_POS = (
+    "SELECT max(coalesce((SELECT max(pos) FROM entries), -1), "
+    "coalesce((SELECT max(pos) FROM briefings), -1), "
+    "coalesce((SELECT max(pos) FROM text), -1)) + 1"
+)
+"""A row number no briefing's rows have."""
+
+NEWEST = "SELECT id FROM entries ORDER BY published DESC, ord LIMIT 1"
+"""The briefing published last; on a tie, the first of them (:meth:`Library.newest_id`)."""
 
 
 def _write(
     index: Path, meta: dict[str, object], raw: Sequence[str], briefings: Sequence[Briefing]
 ) -> None:
-    """Write the index to a new file of the user's only (0600, a name no one can guess, made
-    without following a link) and rename it into place (over whatever has the name)."""
+    """Write the index: in place when there is one of this program's for this file (in one
+    transaction: a library open on it keeps its snapshot), else as a new file renamed into
+    place (:func:`write_new`)."""
 
     def fill(db: sqlite3.Connection) -> None:
         insert_rows(db, briefings, raw, pos=0, ord=0, file=0)
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
 
-    write_new(index, fill)
+    db = _writing(index)
+    if db is not None:
+        try:
+            old = read_meta(db)
+            if old is not None and "kind" not in old and old.get("path") == meta["path"]:
+                for table in ("meta", "entries", "briefings", "text"):
+                    db.execute(f"DELETE FROM {table}")
+                fill(db)
+                db.execute("COMMIT")
+                return
+        except (sqlite3.Error, *DECODE_ERRORS):
+            pass  # damaged: made anew
+        finally:
+            db.close()
+    write_new(index, fill, wal=True)
 
 
 def write_new(
@@ -419,6 +629,9 @@ def write_new(
                 db.execute("PRAGMA journal_mode = WAL")
         finally:
             db.close()
+        for log in ("-wal", "-shm"):  # the replaced index's, else the new one would read them
+            with contextlib.suppress(OSError):
+                index.with_name(index.name + log).unlink()
         temporary.replace(index)
     finally:
         with contextlib.suppress(OSError):
@@ -548,18 +761,24 @@ class IndexedLibrary(Library):
         info: os.stat_result,
         source: str,
         max_bytes: int | None = None,
+        *,
+        read: bool = False,
     ) -> IndexedLibrary | None:
         """The index at ``index`` if it describes the file as it is now (``info``), else
-        ``None``: missing, stale, from another version, not the user's, unreadable or corrupt."""
+        ``None``: missing, stale, from another version, not the user's, unreadable or corrupt.
+        ``read``: the file was read as ``info`` says just now, to index it (a racy file's
+        content need not be read again)."""
         connected = connect(index)
         if connected is None:
             return None
         db, index_info = connected
         try:
-            meta = _current_meta(db, path, info)
+            db.isolation_level = None
+            db.execute("BEGIN")  # the snapshot this library answers from, as long as it lives
+            meta = _current_meta(db, path, info, read=read)
             if meta is not None:
                 if meta["racy"] and time.time_ns() - info.st_mtime_ns > RACY_SECONDS * 1e9:
-                    _settled(db)
+                    _settled(index, meta["key"])
                 identity = (index_info.st_dev, index_info.st_ino)
                 return cls(
                     db,
@@ -728,7 +947,7 @@ class IndexedLibrary(Library):
 
 
 def _current_meta(
-    db: sqlite3.Connection, path: Path, info: os.stat_result
+    db: sqlite3.Connection, path: Path, info: os.stat_result, *, read: bool = False
 ) -> dict[str, Any] | None:
     """The index's meta data if the index describes the file as it is now and its list of
     briefings is sound (:func:`sound_list`), else ``None``."""
@@ -742,7 +961,7 @@ def _current_meta(
         and db.execute(REPEATED_ID).fetchone() is None  # a file's ids were unique
     ):
         return None
-    if meta["racy"] and not _still_same(path, meta["digest"], info):
+    if meta["racy"] and not read and not _still_same(path, meta, info):
         return None
     return meta
 
@@ -791,15 +1010,32 @@ def _place(places: str, position: int) -> str:
     return typing.cast(str, scrub(where))
 
 
-def _settled(db: sqlite3.Connection) -> None:
-    """The file has not changed for long enough: no need to check its content any more."""
+def _settled(index: Path, key: str) -> None:
+    """The file has not changed for long enough: no need to check its content any more (if
+    the index still describes the file as ``key`` says: it may have been brought up to date
+    since this library's snapshot of it)."""
+    connected = connect(index)
+    if connected is None:
+        return
+    db = connected[0]
     try:
         with db:
-            db.execute("UPDATE meta SET value = 0 WHERE key = 'racy'")
+            db.execute(
+                "UPDATE meta SET value = 0 WHERE key = 'racy' "
+                "AND (SELECT value FROM meta WHERE key = 'key') = ?",
+                (key,),
+            )
     except sqlite3.Error:
         pass  # a read-only cache: the check simply goes on
+    finally:
+        db.close()
 
 
-def _still_same(path: Path, digest: str, info: os.stat_result) -> bool:
-    """Whether a recently modified file still has the content that was indexed."""
-    return digest_of(read_text(path, max(info.st_size, 1))) == digest
+def _still_same(path: Path, meta: dict[str, Any], info: os.stat_result) -> bool:
+    """Whether a recently modified file still has the content that was indexed: every part
+    of it hashes as its layout says (:mod:`briefing.layout`)."""
+    layout = Layout.from_bytes(meta.get("layout"))
+    if layout is None:
+        return False
+    change = compare(layout, read_bytes(path, max(info.st_size, 1)))
+    return change is not None and change.same(len(layout.starts))

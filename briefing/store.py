@@ -33,7 +33,13 @@ from briefing.files import (
     read_text,
     signature,
 )
-from briefing.models import Briefing, Document, raw_reference_problems
+from briefing.models import (
+    Briefing,
+    Document,
+    duplicate_ids,
+    raw_reference_problems,
+    version_problems,
+)
 
 if TYPE_CHECKING:
     from briefing.jsonpos import Lines
@@ -79,14 +85,30 @@ def parse(text: str, source: str = "<string>") -> records.Document:
 def as_records(document: Document) -> tuple[records.Document, list[str]]:
     """A validated file as records, and each briefing as JSON (cleaned text, absent optional
     fields left out) from pydantic's compiled serializer, which the records are read from."""
-    raw = [briefing.model_dump_json(exclude_none=True) for briefing in document.briefings]
-    briefings = tuple(records.Briefing.from_json(json.loads(data)) for data in raw)
+    briefings, raw = records_of(document.briefings)
     return records.Document(briefings), raw
+
+
+def records_of(validated: Sequence[Briefing]) -> tuple[tuple[records.Briefing, ...], list[str]]:
+    """Validated briefings as records, and each one's JSON form (:func:`as_records`)."""
+    raw = [briefing.model_dump_json(exclude_none=True) for briefing in validated]
+    return tuple(records.Briefing.from_json(json.loads(data)) for data in raw), raw
 
 
 def validate(text: str, source: str = "<string>") -> Document:
     """Validate a briefing file's text with the models; ``source`` names it in errors."""
-    repeated_keys = _check_syntax(text, source)
+    return validate_located(text, source)[0]
+
+
+Located = tuple[list[int], int]
+"""Where each briefing of a file's text starts, and where the last one ends
+(:func:`briefing.layout.locate`)."""
+
+
+def validate_located(text: str, source: str = "<string>") -> tuple[Document, Located | None]:
+    """:func:`validate`, and where the file's briefings are (found by the same parse that
+    checks its syntax; ``None`` for a file laid out otherwise than one object)."""
+    repeated_keys, located = _check_syntax(text, source)
     failed: ValidationError | None = None
     try:
         document = Document.model_validate_json(text, strict=True)
@@ -94,7 +116,7 @@ def validate(text: str, source: str = "<string>") -> Document:
         failed = error
     else:
         if not repeated_keys:
-            return document
+            return document, located
     # The report makes many small objects and no cycles: the cyclic collector would only slow
     # it (it doubled the time of a file of 200,000 problems).
     with collector.paused():
@@ -104,11 +126,29 @@ def validate(text: str, source: str = "<string>") -> Document:
     raise BriefingError(source, shown, count)
 
 
-def _check_syntax(text: str, source: str) -> bool:
-    """Whether some object repeats a key, after refusing what Python's json module finds wrong.
+def _check_syntax(text: str, source: str) -> tuple[bool, Located | None]:
+    """Whether some object repeats a key, after refusing what Python's json module finds
+    wrong; and where the briefings are.
 
     It goes first: its syntax errors are the clearest, and it can see repeated keys, which
-    every JSON parser silently resolves to the last value (a typo's hiding place)."""
+    every JSON parser silently resolves to the last value (a typo's hiding place). A file
+    that is one object is read by the walk that locates its briefings, each briefing by the
+    json module's scanner; any other, and any that the walk finds broken, by the json module
+    alone, which then says what is wrong and where."""
+    from briefing.layout import locate
+
+    try:
+        located = locate(text, _REFUSING_SCANNER.scan_once)  # type: ignore[attr-defined]
+    except _RepeatedKey:
+        return True, None
+    except (ValueError, IndexError, StopIteration, RecursionError):
+        located = None
+    if located is not None:
+        return False, located
+    return _check_with_json(text, source), None
+
+
+def _check_with_json(text: str, source: str) -> bool:
     try:
         json.loads(text, object_pairs_hook=_refuse_repeated_keys)
     except json.JSONDecodeError as error:
@@ -134,6 +174,26 @@ def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(result) != len(pairs):
         raise _RepeatedKey
     return result
+
+
+_REFUSING_SCANNER = json.JSONDecoder(object_pairs_hook=_refuse_repeated_keys)
+
+
+def validate_briefings(texts: Sequence[str], version: float) -> list[Briefing] | None:
+    """The briefings of these texts (each one briefing's JSON, from a file of format
+    ``version``), validated as the file's validation validates them: ``None`` when one has a
+    problem (or two have the same id), which the whole file's validation then reports. Their
+    ids are left to the caller to compare with the file's other briefings'."""
+    briefings = []
+    try:
+        for text in texts:
+            json.loads(text, object_pairs_hook=_refuse_repeated_keys)
+            briefings.append(Briefing.model_validate_json(text, strict=True))
+    except (ValueError, RecursionError, _RepeatedKey):  # a ValidationError is a ValueError
+        return None
+    if duplicate_ids("briefings", [b.id for b in briefings])[0]:
+        return None
+    return None if version_problems(version, briefings) else briefings
 
 
 class _Repeats(dict[str, Any]):

@@ -26,6 +26,7 @@ DATA_LAYER = [
     "briefing.folder",
     "briefing.folder_index",
     "briefing.watch",
+    "briefing.layout",
 ]
 PLAIN_OUTPUT = [
     "briefing.listing", "briefing.cells", "briefing.summary", "briefing.search", "briefing.keys",
@@ -38,7 +39,7 @@ widgets (packages: everything in them)."""
 
 READ_PATH = ["briefing.files", "briefing.records", "briefing.library", "briefing.index",
              "briefing.remote", "briefing.folder", "briefing.folder_index",
-             "briefing.watch"]  # fmt: skip
+             "briefing.watch", "briefing.layout"]  # fmt: skip
 """What reads briefings from the index (and an address's fresh copy): every command's path,
 so nothing slow to import."""
 
