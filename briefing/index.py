@@ -457,6 +457,7 @@ def _writing(index: Path) -> sqlite3.Connection | None:
         if db.execute("PRAGMA journal_mode").fetchone() != ("wal",):
             raise sqlite3.DatabaseError  # readers of it would hold a writer off
         db.execute("PRAGMA synchronous = OFF")  # a derived cache: a crash costs a rebuild
+        db.execute("PRAGMA journal_size_limit = 4194304")  # a whole file's rows: not kept
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.Error:
