@@ -111,3 +111,26 @@ def test_background_work_passes_on_its_progress_and_its_result() -> None:
     assert broken.done_within(5)
     with pytest.raises(BriefingError, match=r"^x\.json: no such file$"):
         broken.result()
+
+
+async def test_the_list_of_briefings_is_read_once_the_first_screen_is_drawn(
+    tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The picker (`b`) then opens without reading 10,000 rows of the index first."""
+    from briefing.index import IndexedLibrary
+
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path))
+    library = open_library(BUNDLED)
+    assert isinstance(library, IndexedLibrary) and library._entries is None
+    app = make_app(library)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await wait_until(pilot, lambda: library._entries is not None)
+    gate, opening = held(1)  # and once a library opened behind the opening screen is shown
+    app = make_app(None, source=BUNDLED, opening=opening)
+    async with app.run_test() as pilot:
+        gate.set()
+        await wait_until(pilot, lambda: app.opened and app.screen is app.reader)
+        opened_library = app.library
+        assert isinstance(opened_library, IndexedLibrary)
+        await wait_until(pilot, lambda: opened_library._entries is not None)
