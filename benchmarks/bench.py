@@ -375,17 +375,16 @@ def bench_keys(repeat: int, big: Path) -> list[Row]:
             return (shown[-1] if shown else float("nan")) - started
 
     sixty = parse(json.dumps(sections_document(60)))
-    default = open_library(BUNDLED)
-    scaled = open_library(big)
-    cases = [
-        ("key e, 60 sections", sixty, [], "e"),
-        ("one search keystroke", default, ["slash", "k", "u", "r"], "s"),
-        ("key ], next briefing", sixty, [], "right_square_bracket"),
-        ("key b, picker on the big file", scaled, [], "b"),
-    ]
+    open_library(big)  # its index made
+    cases: list[tuple[str, Callable[[], object], list[str], str]] = [
+        ("key e, 60 sections", lambda: sixty, [], "e"),
+        ("one search keystroke", lambda: open_library(BUNDLED), ["slash", "k", "u", "r"], "s"),
+        ("key ], next briefing", lambda: sixty, [], "right_square_bracket"),
+        ("key b, picker on the big file", lambda: open_library(big), [], "b"),
+    ]  # each run on a library opened afresh, as a reader starts: nothing read by an earlier run
     rows = []
     for what, document, keys, measured in cases:
-        times = [asyncio.run(key_time(document, keys, measured)) for _ in range(repeat)]
+        times = [asyncio.run(key_time(document(), keys, measured)) for _ in range(repeat)]
         rows.append((what, "50 ms budget", statistics.median(times), 0.050))
     return rows
 
@@ -418,6 +417,8 @@ def bench_memory(big: Path) -> list[Row]:
         "    async with app.run_test(size=(120, 40)) as pilot:\n        await pilot.pause()\n"
         "asyncio.run(main())"
     )
+    for data in (BUNDLED, big):  # their indexes made first: the reader is measured, not that
+        run(briefing_cmd("list", data=data))
     base = peak_memory(minimal)
     default = peak_memory(reader.format(path=str(BUNDLED)))
     scaled = peak_memory(reader.format(path=str(big)))
