@@ -260,3 +260,26 @@ def test_a_library_open_through_a_whole_validation_keeps_what_it_read(
     assert opened.briefing("b2").title == "Briefing 2"  # type: ignore[union-attr]
     monkeypatch.setattr(index, "patch", None)
     assert as_read(open_library(path)) == as_read(MemoryLibrary(load(path)))
+
+
+def test_an_index_without_a_write_ahead_log_is_made_anew_with_one(
+    tmp_path: Path, cache: Path
+) -> None:
+    """Updated in place, an index must have a log (else a library open on it would hold the
+    update off): one without is written anew, whole."""
+    import sqlite3
+
+    path = write_json(tmp_path / "b.json", data := twelve())
+    library = open_library(path)
+    assert isinstance(library, IndexedLibrary)
+    library.db.close()  # its snapshot let go, so that the log can be taken away
+    (index_file,) = cache.glob("index-*.sqlite3")
+    db = sqlite3.connect(index_file)
+    assert db.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
+    db.close()
+    retitle(3)(data)
+    write_json(path, data)
+    assert as_read(open_library(path)) == as_read(MemoryLibrary(load(path)))
+    db = sqlite3.connect(index_file)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()
