@@ -5,6 +5,7 @@ the patch cannot vouch for is validated whole, with the same errors as always.""
 from __future__ import annotations
 
 import copy
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -283,3 +284,27 @@ def test_an_index_without_a_write_ahead_log_is_made_anew_with_one(
     db = sqlite3.connect(index_file)
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     db.close()
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["utf-8", "with a byte-order mark"])
+def test_text_beyond_ascii_is_laid_out_in_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bom: bytes
+) -> None:
+    data = twelve()
+    for n, briefing in enumerate(data["briefings"]):
+        briefing["title"] = f"Москва — {n} 👍🏽 é"
+    path = tmp_path / "b.json"
+
+    def save() -> None:
+        path.write_bytes(bom + json.dumps(data, indent=2, ensure_ascii=False).encode())
+
+    save()
+    open_library(path)
+    data["briefings"][5]["title"] = "Київ ✓"
+    del data["briefings"][9]
+    save()
+    with monkeypatch.context() as patched:
+        whole_file_not_validated(patched)
+        library = open_library(path)
+    assert library.briefing("b5").title == "Київ ✓"  # type: ignore[union-attr]
+    assert as_read(library) == as_read(MemoryLibrary(load(path)))
