@@ -39,6 +39,7 @@ from briefing.errors import BriefingError, FolderError
 from briefing.files import read_text
 from briefing.folder import NO_FILES, folder_files, repeated_ids, unreadable_folder
 from briefing.index import (
+    BUSY_SECONDS,
     DECODE_ERRORS,
     INDEX_FORMAT,
     NEWEST,
@@ -64,9 +65,6 @@ from briefing.library import Library
 
 Progress = Callable[[int, int], None]
 """Told ``(files done, files to do)`` while the files that changed are validated."""
-
-BUSY_SECONDS = 60.0
-"""How long a command waits for another that is updating the same folder's index."""
 
 _ATTEMPTS = 3
 """How many times the index is brought up to date before the folder is read without it (each

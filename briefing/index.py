@@ -322,11 +322,15 @@ def connect(index: Path) -> tuple[sqlite3.Connection, os.stat_result] | None:
     """A connection to the index file, if it is a regular file of the user's own (never
     through a symbolic link, never blocking on a FIFO planted there), and the file's status.
     Marks it as used for the pruning (:data:`TOUCH_SECONDS`)."""
-    descriptor = _open_private(index)
-    if descriptor is None:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(index, flags)
+    except OSError:
         return None
     try:
         info = os.fstat(descriptor)
+        if not (stat.S_ISREG(info.st_mode) and _private(info)):
+            return None
         if time.time() - info.st_mtime > TOUCH_SECONDS:
             with contextlib.suppress(OSError):
                 os.utime(descriptor if os.utime in os.supports_fd else index)
@@ -335,24 +339,6 @@ def connect(index: Path) -> tuple[sqlite3.Connection, os.stat_result] | None:
         return None
     finally:
         os.close(descriptor)
-
-
-def _open_private(index: Path) -> int | None:
-    """A descriptor of the index file open for reading, if it is a regular file of the user's
-    own (never through a symbolic link, never blocking on a FIFO planted there)."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        descriptor = os.open(index, flags)
-    except OSError:
-        return None
-    try:
-        info = os.fstat(descriptor)
-        if stat.S_ISREG(info.st_mode) and _private(info):
-            return descriptor
-    except OSError:
-        pass
-    os.close(descriptor)
-    return None
 
 
 # --- writing an index ---------------------------------------------------------------------

@@ -8,24 +8,17 @@ from __future__ import annotations
 import contextlib
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
-from json import decoder
+from collections.abc import Iterable, Iterator
+
+from briefing.layout import past_space as _past_space
+from briefing.layout import scanstring
+from briefing.layout import skip_value as _skip_value
 
 Path = tuple[str | int, ...]
 
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
 # NaN and Infinity are not JSON, but the json module and pydantic read them: so must the walk.
 _SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
 _MAX_DEPTH = 200
-
-# The json module's fast (C) string scanner; typeshed does not declare it.
-scanstring: Callable[[str, int], tuple[str, int]] = decoder.scanstring  # type: ignore[attr-defined]
-
-# Its whole-value scanner, to step over a value no path leads into. Numbers stay text: a number
-# of more digits than int() takes must not stop the walk.
-_skip_value: Callable[[str, int], tuple[object, int]] = decoder.JSONDecoder(
-    parse_int=str, parse_float=str
-).scan_once  # type: ignore[attr-defined]
 
 
 class Lines:
@@ -185,12 +178,6 @@ def array_items(text: str, start: int) -> Iterator[tuple[int, int]]:
         if text[index] == "]":
             return
         index = _past_space(text, index + 1)  # past the comma
-
-
-def _past_space(text: str, index: int) -> int:
-    match = _WHITESPACE.match(text, index)
-    assert match is not None  # the pattern matches the empty string
-    return match.end()
 
 
 def _parents(paths: Iterable[Path]) -> set[Path]:

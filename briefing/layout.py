@@ -32,8 +32,13 @@ HASH_SIZE = 20
 """Bytes of each hash (SHA-1's: 110 ms for 140 MB here, where BLAKE2b takes 135)."""
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+# The json module's fast (C) string scanner; typeshed does not declare it.
 scanstring: Callable[[str, int], tuple[str, int]] = decoder.scanstring  # type: ignore[attr-defined]
-_skip_value: Callable[[str, int], tuple[object, int]] = JSONDecoder(
+
+# Its whole-value scanner, to step over a value. Numbers stay text: a number of more digits
+# than int() takes must not stop a walk (jsonpos walks broken files with it too).
+skip_value: Callable[[str, int], tuple[object, int]] = JSONDecoder(
     parse_int=str, parse_float=str
 ).scan_once  # type: ignore[attr-defined]
 
@@ -42,29 +47,29 @@ Scan = Callable[[str, int], tuple[Any, int]]
 when there is none, ``JSONDecodeError`` when it is broken)."""
 
 
-def locate(text: str, scan: Scan = _skip_value) -> tuple[list[int], int] | None:
+def locate(text: str, scan: Scan = skip_value) -> tuple[list[int], int] | None:
     """Where each item of a JSON text's top-level ``briefings`` array starts, and where the
     last one ends (character offsets); ``None`` when the text is not one object with unique
     keys and a non-empty ``briefings`` array. Every value is read by ``scan`` (a scanner that
     checks what the caller wants checked: a repeated key inside a briefing, say), so that
     locating costs no more than parsing. Raises what ``scan`` raises on a broken text, and
     ``ValueError`` or ``IndexError`` where the walk itself finds the text broken."""
-    index = _past_space(text, 0)
+    index = past_space(text, 0)
     if text[index] != "{":
         return None
     keys: set[str] = set()
     found: tuple[list[int], int] | None = None
-    index = _past_space(text, index + 1)
+    index = past_space(text, index + 1)
     if text[index] == "}":
         return None
     while True:
         if text[index] != '"':
             raise ValueError("expected a key")
         key, index = scanstring(text, index + 1)
-        index = _past_space(text, index)
+        index = past_space(text, index)
         if text[index] != ":":
             raise ValueError("expected ':'")
-        index = _past_space(text, index + 1)
+        index = past_space(text, index + 1)
         if key in keys:
             return None  # the json module keeps the last: leave it to the whole file's check
         keys.add(key)
@@ -73,13 +78,13 @@ def locate(text: str, scan: Scan = _skip_value) -> tuple[list[int], int] | None:
             found = (starts, last_end) if starts else None
         else:
             index = scan(text, index)[1]
-        index = _past_space(text, index)
+        index = past_space(text, index)
         if text[index] == "}":
             break
         if text[index] != ",":
             raise ValueError("expected ',' or '}'")
-        index = _past_space(text, index + 1)
-    if _past_space(text, index + 1) != len(text):
+        index = past_space(text, index + 1)
+    if past_space(text, index + 1) != len(text):
         raise ValueError("extra data")
     return found
 
@@ -88,21 +93,22 @@ def _array(text: str, start: int, scan: Scan) -> tuple[list[int], int, int]:
     """The start of each item of the array at ``start``, the end of the last, and the end of
     the array."""
     starts: list[int] = []
-    index = _past_space(text, start + 1)
+    index = past_space(text, start + 1)
     if text[index] == "]":
         return starts, index, index + 1
     while True:
         starts.append(index)
         end = scan(text, index)[1]
-        index = _past_space(text, end)
+        index = past_space(text, end)
         if text[index] == "]":
             return starts, end, index + 1
         if text[index] != ",":
             raise ValueError("expected ',' or ']'")
-        index = _past_space(text, index + 1)
+        index = past_space(text, index + 1)
 
 
-def _past_space(text: str, index: int) -> int:
+def past_space(text: str, index: int) -> int:
+    """Where the JSON whitespace at ``index`` ends."""
     match = _WHITESPACE.match(text, index)
     assert match is not None  # the pattern matches the empty string
     return match.end()
@@ -247,16 +253,16 @@ def items(text: str, *, after_item: bool, before_item: bool) -> list[tuple[int, 
     try:
         while True:
             if expect_item:
-                index = _past_space(text, index)
+                index = past_space(text, index)
                 if index == length:
                     return found if before_item else None
-                end = _skip_value(text, index)[1]
+                end = skip_value(text, index)[1]
                 found.append((index, end))
                 index, expect_item = end, False
             else:
                 if index == length:
                     return None if before_item else found
-                index = _past_space(text, index)
+                index = past_space(text, index)
                 if text[index] != ",":
                     return None
                 index, expect_item = index + 1, True
