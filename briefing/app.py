@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -41,6 +41,7 @@ from briefing.widgets.bindings import bindings
 from briefing.widgets.readable import readable_variables
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.notifications import SeverityLevel
 
     from briefing.remote import Copy, Subscription
@@ -78,6 +79,9 @@ class BriefingApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {_commands}
     BINDINGS: ClassVar[list[BindingType]] = bindings("app")
+
+    leaving = False
+    """Whether the app is closing: what is typed then is no longer acted on."""
 
     def __init__(
         self,
@@ -499,6 +503,20 @@ class BriefingApp(App[None]):
             self._driver.resume_application_mode()
             self.app_resume_signal.publish(self)
         self.refresh(layout=True)
+
+    def exit(
+        self,
+        result: None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        self.leaving = True
+        super().exit(result, return_code, message)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.leaving and isinstance(event, events.InputEvent):
+            return  # a key typed after `q` opens nothing (a dialog made as it closed crashed)
+        await super().on_event(event)
 
     async def action_quit(self) -> None:
         """Quit, remembering the briefing and the sections that were open."""

@@ -303,6 +303,18 @@ def test_ctrl_c_quits_and_restores(terminal: Callable[..., Terminal]) -> None:
     term.assert_restored()
 
 
+def test_keys_typed_after_q_open_nothing(terminal: Callable[..., Terminal]) -> None:
+    """`q` then `s` or `t` in one write: the dialog is not made while the app closes (it
+    crashed, with a traceback and exit 1)."""
+    for burst in ("qs", "qt", "question_mark"):
+        term = terminal(width=100, height=30)
+        term.wait_for_text("1. Moscow's warning")
+        term.keys(burst)
+        screen = term.wait_for_text("EXITED=")
+        assert "EXITED=0" in screen and "Error" not in screen, screen
+        term.assert_restored()
+
+
 def test_a_storm_of_resizes_does_not_crash(terminal: Callable[..., Terminal]) -> None:
     term = terminal(width=120, height=40)
     term.wait_for_text("1. Moscow's warning")
