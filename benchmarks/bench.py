@@ -25,12 +25,14 @@ import time
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "briefings.json"
 PYTHON = sys.executable
 CACHE_ENV = "BRIEFING_CACHE"
 MINIMAL_APP = Path(__file__).resolve().parent / "minimal_app.py"
+FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
 FIRST_TITLE = "1. Moscow's warning"
 
 Row = tuple[str, str, float, float]  # what, against, median A (s), median B (s)
@@ -72,11 +74,38 @@ def rich_cli() -> str | None:
     return configured or (str(local) if local.exists() else shutil.which("rich"))
 
 
+IMPORT_GROUPS = (
+    ("re, json, sqlite3 & co.", "re, json, sqlite3, zlib, unicodedata, contextlib, os, stat, "
+     "bisect, functools, collections.abc, datetime, operator, types"),
+    ("typing", "typing"),
+    ("pathlib", "pathlib"),
+    ("argparse & co.", "argparse, gettext, locale"),
+)  # fmt: skip
+"""What a summary imports, by group, in the order timed: the first is what it cannot do
+without; each later one costs what it adds to those before it."""
+
+
+def import_costs(repeat: int) -> list[float]:
+    """Median seconds each group of :data:`IMPORT_GROUPS` adds, in fresh interpreters."""
+    lines = ["import time", "t = [time.perf_counter()]"]
+    for _, modules in IMPORT_GROUPS:
+        lines += [f"import {modules}", "t.append(time.perf_counter())"]
+    lines.append("print(*(b - a for a, b in zip(t, t[1:])))")
+    code = "\n".join(lines)
+    runs = [
+        [float(x) for x in subprocess.check_output([PYTHON, "-c", code], text=True).split()]
+        for _ in range(max(repeat, 5))
+    ]
+    return [statistics.median(column) for column in zip(*runs, strict=True)]
+
+
 def bench_summary(repeat: int, workdir: Path) -> list[Row]:
     rows = []
     summary = briefing_cmd("summary", "--full")
     medians = alternate(lambda: run(summary), lambda: run([PYTHON, "-c", "pass"]), repeat)
     rows.append(("summary --full, piped", "python -c pass", *medians))
+    for (group, _), cost in zip(IMPORT_GROUPS, import_costs(repeat), strict=True):
+        rows.append((f"  of it, importing {group}", "summary --full, piped", cost, medians[0]))
     rich = rich_cli()
     if rich:
         markdown = workdir / "briefing.md"
@@ -163,6 +192,9 @@ def bench_first_paint(repeat: int, workdir: Path, scale_file: Path) -> list[Row]
     def minimal() -> float:
         return first_paint([PYTHON, str(MINIMAL_APP)], "minimal app ready", workdir)
 
+    def floor() -> float:  # the same screen from stock widgets: what Textual alone costs
+        return first_paint([PYTHON, str(FLOOR_APP)], FIRST_TITLE, workdir)
+
     last = json.loads(scale_file.read_text())["briefings"][-1]["id"]
 
     def on_scale() -> float:
@@ -170,6 +202,8 @@ def bench_first_paint(repeat: int, workdir: Path, scale_file: Path) -> list[Row]
 
     return [
         ("reader first paint (tmux)", "minimal Textual app", *alternate(reader, minimal, repeat)),
+        ("first paint, stock widgets", "minimal Textual app", *alternate(floor, minimal, repeat)),
+        ("reader first paint (tmux)", "the same, stock widgets", *alternate(reader, floor, repeat)),
         ("first paint, big file, last one", "default file", *alternate(on_scale, reader, repeat)),
     ]
 
@@ -349,12 +383,13 @@ def bench_keys(repeat: int, big: Path) -> list[Row]:
     from briefing.index import open_library
     from briefing.store import parse
 
-    async def key_time(document: object, keys: list[str], measured: str) -> float:
-        """Seconds from the key until the last screen update it caused was sent for display.
+    async def key_time(start: Callable[[], Any], keys: list[str], measured: str) -> float:
+        """Seconds from the key until the last screen update it caused was sent for display,
+        in the app ``start`` makes.
 
         Pilot's own wait for the app to be idle costs tens of milliseconds even for a key bound
         to nothing, so the end is taken from the app's display calls, not from the wait."""
-        app = make_app(document)  # type: ignore[arg-type]
+        app = start()
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             for key in keys:
@@ -366,25 +401,38 @@ def bench_keys(repeat: int, big: Path) -> list[Row]:
             def record(screen: object, renderable: object) -> None:
                 if renderable is not None:
                     shown.append(time.perf_counter())
-                display(screen, renderable)  # type: ignore[arg-type]
+                display(screen, renderable)
 
-            app._display = record  # type: ignore[method-assign]
+            app._display = record
             started = time.perf_counter()
             await pilot.press(measured)
             await pilot.pause()
             return (shown[-1] if shown else float("nan")) - started
 
-    sixty = parse(json.dumps(sections_document(60)))
-    open_library(big)  # its index made
-    cases: list[tuple[str, Callable[[], object], list[str], str]] = [
-        ("key e, 60 sections", lambda: sixty, [], "e"),
-        ("one search keystroke", lambda: open_library(BUNDLED), ["slash", "k", "u", "r"], "s"),
-        ("key ], next briefing", lambda: sixty, [], "right_square_bracket"),
-        ("key b, picker on the big file", lambda: open_library(big), [], "b"),
+    import runpy
+
+    floor_app = runpy.run_path(str(FLOOR_APP))["FloorApp"]
+    sixty_document = sections_document(60)
+    sixty = parse(json.dumps(sixty_document))
+    count = len(open_library(big).entries)  # its index made
+    base = sixty_document["briefings"][0]  # type: ignore[index]
+    titles = [{"id": f"{n:05}", "title": f"{base['title']} {n}"} for n in range(count - 1)]
+    cases: list[tuple[str, Callable[[], Any], list[str], str]] = [
+        ("key e, 60 sections", lambda: make_app(sixty), [], "e"),
+        ("  the same, stock widgets", lambda: floor_app(sixty_document), [], "e"),
+        (
+            "one search keystroke",
+            lambda: make_app(open_library(BUNDLED)),
+            ["slash", "k", "u", "r"],
+            "s",
+        ),
+        ("key ], next briefing", lambda: make_app(sixty), [], "right_square_bracket"),
+        ("key b, picker on the big file", lambda: make_app(open_library(big)), [], "b"),
+        ("  the same, stock widgets", lambda: floor_app({"briefings": [base, *titles]}), [], "b"),
     ]  # each run on a library opened afresh, as a reader starts: nothing read by an earlier run
     rows = []
-    for what, document, keys, measured in cases:
-        times = [asyncio.run(key_time(document(), keys, measured)) for _ in range(repeat)]
+    for what, start, keys, measured in cases:
+        times = [asyncio.run(key_time(start, keys, measured)) for _ in range(repeat)]
         rows.append((what, "50 ms budget", statistics.median(times), 0.050))
     return rows
 
@@ -417,13 +465,22 @@ def bench_memory(big: Path) -> list[Row]:
         "    async with app.run_test(size=(120, 40)) as pilot:\n        await pilot.pause()\n"
         "asyncio.run(main())"
     )
+    floor = (
+        f"import asyncio, runpy\nns = runpy.run_path({str(FLOOR_APP)!r})\n"
+        "async def main():\n    app = ns['FloorApp']()\n"
+        "    async with app.run_test(size=(120, 40)) as pilot:\n        await pilot.pause()\n"
+        "asyncio.run(main())"
+    )
     for data in (BUNDLED, big):  # their indexes made first: the reader is measured, not that
         run(briefing_cmd("list", data=data))
     base = peak_memory(minimal)
+    stock = peak_memory(floor)
     default = peak_memory(reader.format(path=str(BUNDLED)))
     scaled = peak_memory(reader.format(path=str(big)))
     return [
         ("peak memory (MiB), default file", "minimal Textual app", default, base),
+        ("peak memory (MiB), stock widgets", "minimal Textual app", stock, base),
+        ("peak memory (MiB), default file", "the same, stock widgets", default, stock),
         ("peak memory (MiB), big file", "minimal Textual app", scaled, base),
     ]
 
