@@ -411,7 +411,8 @@ def bench_keys(repeat: int, big: Path) -> list[Row]:
 
     import runpy
 
-    floor_app = runpy.run_path(str(FLOOR_APP))["FloorApp"]
+    floors = runpy.run_path(str(FLOOR_APP))
+    floor_app, one_screen = floors["FloorApp"], floors["OneScreenApp"]
     sixty_document = sections_document(60)
     sixty = parse(json.dumps(sixty_document))
     count = len(open_library(big).entries)  # its index made
@@ -429,6 +430,7 @@ def bench_keys(repeat: int, big: Path) -> list[Row]:
         ("key ], next briefing", lambda: make_app(sixty), [], "right_square_bracket"),
         ("key b, picker on the big file", lambda: make_app(open_library(big)), [], "b"),
         ("  the same, stock widgets", lambda: floor_app({"briefings": [base, *titles]}), [], "b"),
+        ("  any screen: one line, minimal app", one_screen, [], "x"),
     ]  # each run on a library opened afresh, as a reader starts: nothing read by an earlier run
     rows = []
     for what, start, keys, measured in cases:

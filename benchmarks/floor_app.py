@@ -117,5 +117,24 @@ class Picker(ModalScreen[None]):
         yield OptionList(*self.titles)
 
 
+class OneScreenApp(App[None]):
+    """The minimal app with a key, ``x``, that opens a screen of one line: what any dialog
+    costs Textual, before its content."""
+
+    BINDINGS = [Binding("x", "open", "Open")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("minimal app ready")
+        yield Footer()
+
+    def action_open(self) -> None:
+        self.push_screen(OneLine())
+
+
+class OneLine(ModalScreen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("a screen of one line")
+
+
 if __name__ == "__main__":
     FloorApp().run()
