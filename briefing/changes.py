@@ -10,7 +10,8 @@ item inserted, deleted or edited is always reported as exactly that: an edited i
 
 Not compared: ``updated`` (it says when the briefing changed, not what), ``published`` (the
 date a story first ran; a revision that moves it has revised its parts too, which are listed),
-``tags`` and ``date_note`` (how the date was arrived at): none of them is news to a reader.
+``tags``, ``language`` and ``date_note`` (how the date was arrived at): none of them is news
+to a reader.
 
 Every text here is the briefing's own, as untrusted as anywhere: whoever shows it escapes it.
 """
@@ -78,7 +79,7 @@ def compare(old: Briefing, new: Briefing) -> list[Change]:
     followed in the old version.
 
     ``compare(b, b)`` is empty for every briefing. Not compared: ``updated``, ``published``,
-    ``tags``, ``date_note`` (see the module's documentation)."""
+    ``tags``, ``language``, ``date_note`` (see the module's documentation)."""
     changes = list(_items(_CORRECTIONS, old.corrections, new.corrections, _correction_text))
     parts: tuple[tuple[Kind, str | None, str | None], ...] = (
         ("title", old.title, new.title),

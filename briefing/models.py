@@ -57,8 +57,10 @@ PARTIAL_DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2})?$"
 DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 EVENT_DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2})?$|^\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}$"
 GRADE_PATTERN = r"^[A-F][1-6]$"
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$"
 URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*$"
 TEXT_PATTERN = r"\S"
+_LANGUAGE = re.compile(LANGUAGE_PATTERN)
 
 
 # These two run for every text of a file (half a million in a big archive): one function call
@@ -165,6 +167,14 @@ def _url(value: str) -> str:
     return value
 
 
+def _language(value: str) -> str:
+    if len(value) > 35 or not _LANGUAGE.fullmatch(value):
+        raise PydanticCustomError(
+            "language", "must be a language tag (BCP 47) such as en, fr or pt-BR"
+        )
+    return value
+
+
 def _schema_version(value: object) -> object:
     # bool is an int in Python, and true == 1: without this, "schema_version": true would pass.
     # A version is an integer (1, 2) or a decimal (1.1): 1.0, NaN or Infinity is neither.
@@ -227,6 +237,11 @@ Grade = Annotated[str, AfterValidator(_grade), _string_schema(pattern=GRADE_PATT
 
 Url = Annotated[str, AfterValidator(_url), _string_schema(format="uri", pattern=URL_PATTERN)]
 """An http or https address."""
+
+Language = Annotated[
+    str, AfterValidator(_language), _string_schema(pattern=LANGUAGE_PATTERN, maxLength=35)
+]
+"""A language tag (BCP 47), such as ``en``, ``fr`` or ``pt-BR``."""
 
 
 class _Model(BaseModel):
@@ -350,6 +365,13 @@ class Briefing(_Model):
         ),
     )
     updated: datetime | None = Field(default=None, description="Last update, ISO 8601 date-time.")
+    language: Language | None = Field(
+        default=None,
+        description=(
+            "The language it is written in, as a language tag (BCP 47) such as en, fr or "
+            "pt-BR (format 1.1): the web page says so to browsers and screen readers."
+        ),
+    )
     corrections: list[Correction] = Field(
         default_factory=list,
         description="Corrections declared by the editor, oldest first (format 1.1).",

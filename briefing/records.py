@@ -423,6 +423,8 @@ class Briefing(NamedTuple):
     date_note: str | None = None
     """How the date was arrived at, when the story gives none: the date is then inferred."""
     updated: datetime | None = None
+    language: str | None = None
+    """The language it is written in, a language tag (BCP 47), when the file says."""
     key_facts: tuple[KeyFact, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
     quotes: tuple[Quote, ...] = ()
@@ -447,6 +449,7 @@ class Briefing(NamedTuple):
             published=date.fromisoformat(data["published"]),
             date_note=data.get("date_note"),
             updated=None if updated is None else datetime.fromisoformat(updated),
+            language=data.get("language"),
             corrections=tuple(Correction.from_json(c) for c in data.get("corrections", ())),
             bottom_line=data["bottom_line"],
             sections=tuple(Section.from_json(s) for s in data["sections"]),
@@ -482,8 +485,8 @@ _JSON_ORDER = {
     "Quote": ("text", "speaker", "role", "section", "date", "inferred", "source"),
     "Source": ("id", "name", "url", "note"),
     "Briefing": ("id", "title", "standfirst", "published", "date_note", "updated",
-                 "corrections", "bottom_line", "sections", "key_facts", "timeline", "quotes",
-                 "watch", "sources", "tags"),
+                 "language", "corrections", "bottom_line", "sections", "key_facts", "timeline",
+                 "quotes", "watch", "sources", "tags"),
 }  # fmt: skip
 """Field order in the file format, where the record's own order differs (a tuple's fields with
 defaults come last)."""
@@ -565,8 +568,13 @@ def date_line(briefing: Briefing) -> str:
     ``19 November 2024 (inferred)`` when the date is inferred (:attr:`Briefing.date_note`)."""
     line = published_date(briefing)
     if briefing.updated:
-        line += f" (updated {briefing.updated.isoformat(sep=' ', timespec='minutes')})"
+        line += f" (updated {updated_time(briefing.updated)})"
     return line
+
+
+def updated_time(updated: datetime) -> str:
+    """When a briefing was updated, as every format shows it: ``2024-11-20 09:30+00:00``."""
+    return updated.isoformat(sep=" ", timespec="minutes")
 
 
 def published_date(briefing: Briefing) -> str:
@@ -585,21 +593,29 @@ def event_date(when: str, inferred: bool = False) -> str:
     """An event's or a quote's date as every format shows it: ``18 November 2024``,
     ``November 2024``, ``between 6 and 17 November 2024``, ``between 28 October and
     6 November 2024``; then `` (inferred)`` when it is derived rather than stated."""
+    shown = "".join(text for text, _ in event_date_parts(when))
+    return shown + INFERRED if inferred else shown
+
+
+def event_date_parts(when: str) -> list[tuple[str, str | None]]:
+    """The words of :func:`event_date` (without `` (inferred)``), each with the date
+    (``YYYY-MM[-DD]``) it names, or ``None`` for the words between: ``[("18 November 2024",
+    "2024-11-18")]``, or ``[("between ", None), ("6", "2024-11-06"), (" and ", None),
+    ("17 November 2024", "2024-11-17")]`` for days it happened between (the web page marks
+    each date up as a ``<time>``)."""
     interval = INTERVAL.fullmatch(when)
     if interval is None:
         year, month, *day = when.split("-")
-        shown = " ".join([*(str(int(d)) for d in day), MONTHS[int(month) - 1], year])
+        return [(" ".join([*(str(int(d)) for d in day), MONTHS[int(month) - 1], year]), when)]
+    start, end = (date.fromisoformat(part) for part in interval.groups())
+    last = f"{end.day} {MONTHS[end.month - 1]} {end.year}"
+    if start.year != end.year:
+        first = f"{start.day} {MONTHS[start.month - 1]} {start.year}"
+    elif start.month != end.month:
+        first = f"{start.day} {MONTHS[start.month - 1]}"
     else:
-        start, end = (date.fromisoformat(part) for part in interval.groups())
-        last = f"{end.day} {MONTHS[end.month - 1]} {end.year}"
-        if start.year != end.year:
-            first = f"{start.day} {MONTHS[start.month - 1]} {start.year}"
-        elif start.month != end.month:
-            first = f"{start.day} {MONTHS[start.month - 1]}"
-        else:
-            first = str(start.day)
-        shown = f"between {first} and {last}"
-    return shown + INFERRED if inferred else shown
+        first = str(start.day)
+    return [("between ", None), (first, interval[1]), (" and ", None), (last, interval[2])]
 
 
 def date_order(when: str) -> str:
@@ -670,8 +686,9 @@ def items_of(item: object, name: str) -> list[object]:
 def newer_fields(briefing: object) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Where a briefing (a record, a model or the raw JSON of one) uses a field of format 1.1,
     and what it is, such as ``(("key_facts", 0, "grade"), "a grade")``."""
-    if field_of(briefing, "date_note") is not None:
-        yield ("date_note",), "a date note"
+    for field, what in (("date_note", "a date note"), ("language", "a language")):
+        if field_of(briefing, field) is not None:
+            yield (field,), what
     for index, _ in enumerate(items_of(briefing, "corrections")):
         yield ("corrections", index), "a correction"
     for index, fact in enumerate(items_of(briefing, "key_facts")):
@@ -679,6 +696,14 @@ def newer_fields(briefing: object) -> Iterator[tuple[tuple[str | int, ...], str]
             yield ("key_facts", index, "sources"), "citing sources"
         if field_of(fact, "grade") is not None:
             yield ("key_facts", index, "grade"), "a grade"
+    yield from _newer_in_dated(briefing)
+    for index, source in enumerate(items_of(briefing, "sources")):
+        if field_of(source, "id") is not None:
+            yield ("sources", index, "id"), "a source id"
+
+
+def _newer_in_dated(briefing: object) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """:func:`newer_fields` in the timeline and the quotes."""
     for field in ("timeline", "quotes"):
         for index, item in enumerate(items_of(briefing, field)):
             when = field_of(item, "date")
@@ -688,9 +713,6 @@ def newer_fields(briefing: object) -> Iterator[tuple[tuple[str | int, ...], str]
                 yield (field, index, "inferred"), "an inferred date"
             if field == "quotes" and field_of(item, "source") is not None:
                 yield (field, index, "source"), "a quote's source"
-    for index, source in enumerate(items_of(briefing, "sources")):
-        if field_of(source, "id") is not None:
-            yield ("sources", index, "id"), "a source id"
 
 
 def format_version(briefings: Sequence[Briefing]) -> float:

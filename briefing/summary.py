@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from briefing.records import Briefing, KeyFact, Quote
     from briefing.search import Hit
 
-FORMATS = ("text", "markdown", "json", "line")
+FORMATS = ("text", "markdown", "json", "line", "html")
 """The values of ``briefing summary --format``."""
 
 MIN_WIDTH = 20
@@ -97,6 +97,11 @@ def render(briefings: Sequence[Briefing], fmt: str, options: Options) -> Iterato
     if fmt == "json":
         yield json_document(chosen) + "\n"  # data, not display: whole, as the file has it
         return
+    if fmt == "html":
+        from briefing.webpage import page  # and Jinja2: only this format pays for them
+
+        yield page([(b, _numbers(o)) for b, o in zip(chosen, briefings, strict=True)], options.full)
+        return
     shown = [_shown(briefing) for briefing in chosen]
     for index, (briefing, original) in enumerate(zip(shown, briefings, strict=True)):
         if fmt == "line":
@@ -106,14 +111,19 @@ def render(briefings: Sequence[Briefing], fmt: str, options: Options) -> Iterato
             yield "\n"
             if fmt == "markdown":
                 yield "---\n\n"
-        # Sections keep their numbers in the whole briefing (the reader's keys 1-9) when narrowed.
-        numbers = {section.id: number for number, section in enumerate(original.sections, 1)}
+        numbers = _numbers(original)
         if fmt == "markdown":
             lines = markdown(briefing, options, numbers)
         else:
             lines = text(briefing, options, numbers)
         for line in lines:
             yield line + "\n"
+
+
+def _numbers(briefing: Briefing) -> dict[str, int]:
+    """Each section's number by its id: its place in the whole briefing, which a summary
+    narrowed to some sections keeps (the reader's keys 1-9 number them so)."""
+    return {section.id: number for number, section in enumerate(briefing.sections, 1)}
 
 
 def _shown(record: object) -> Any:

@@ -30,7 +30,7 @@ DATA_LAYER = [
 ]
 PLAIN_OUTPUT = [
     "briefing.listing", "briefing.cells", "briefing.summary", "briefing.search", "briefing.keys",
-    "briefing.changelog", "briefing.marks", "briefing.progress",
+    "briefing.changelog", "briefing.marks", "briefing.progress", "briefing.webpage",
 ]  # fmt: skip
 TUI_LAYER = {"briefing.app", "briefing.commands", "briefing.serve", "briefing.screens",
              "briefing.widgets"}  # fmt: skip

@@ -38,6 +38,7 @@ MAXIMAL: dict[str, Any] = {
     "published": "2024-11-19",
     "date_note": "Inferred from the story's mention of the war's 1,000th day.",
     "updated": "2024-11-20T08:30:00+01:00",
+    "language": "en-GB",
     "corrections": [{"date": "2024-11-20", "text": "An earlier version gave the wrong range.",
                      "section": "one"}],
     "bottom_line": "The bottom line.",

@@ -185,6 +185,22 @@ def test_inferred_is_true_or_false(inferred: object) -> None:
     assert fields(document(data)) == ["briefings[0].timeline[0].inferred"]
 
 
+@pytest.mark.parametrize("language", ["en", "fr", "pt-BR", "zh-Hant-TW", "de-CH-1996"])
+def test_a_language_is_a_language_tag(language: str) -> None:
+    data = cited()
+    data["language"] = language
+    assert parse(json.dumps(document(data))).briefings[0].language == language
+
+
+@pytest.mark.parametrize(
+    "language", ["", "e", "english language", "en_GB", "en-", "fr\n", "x" * 40, 7, "en-abcdefghi"]
+)
+def test_a_language_that_is_no_tag_is_refused(language: object) -> None:
+    data = cited()
+    data["language"] = language
+    assert fields(document(data)) == ["briefings[0].language"]
+
+
 def test_a_date_note_is_text() -> None:
     data = cited()
     data["date_note"] = "  "
@@ -196,6 +212,7 @@ def test_a_file_that_says_1_but_uses_1_1_fields_is_told_where() -> None:
     needs = '"schema_version": 1.1 (this file says 1)'
     assert [field for field, _ in found] == [
         "briefings[0].date_note",
+        "briefings[0].language",
         "briefings[0].corrections[0]",
         "briefings[0].key_facts[0].sources",
         "briefings[0].key_facts[0].grade",
@@ -206,7 +223,8 @@ def test_a_file_that_says_1_but_uses_1_1_fields_is_told_where() -> None:
         "briefings[0].sources[0].id",
     ]
     assert all(text.endswith(f"needs {needs}") for _, text in found), found
-    assert found[3][1] == f"a grade needs {needs}"
+    assert found[1][1] == f"a language needs {needs}"
+    assert found[4][1] == f"a grade needs {needs}"
 
 
 @pytest.mark.parametrize("version", [1.2, 2, 1.0001, "1.1", 0.9])

@@ -29,6 +29,7 @@ def test_wheel_contains_the_package_and_the_data(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "briefing/data/briefings.json" in names
     assert "briefing/cli.py" in names
+    assert {"briefing/templates/page.html.j2", "briefing/templates/page.css"} <= set(names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "briefing = briefing.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
@@ -53,3 +54,10 @@ def test_installed_copy_finds_its_data_from_another_folder(wheel: Path, tmp_path
     module_file, ok = result.stdout.splitlines()
     assert module_file.startswith(str(target))
     assert ok == f"ok: 1 briefing in {target / 'briefing' / 'data' / 'briefings.json'}"
+    # The page's templates travel with the package.
+    page = subprocess.run(
+        [sys.executable, "-m", "briefing", "summary", "--format", "html"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.startswith("<!DOCTYPE html>") and "<h1" in page.stdout
