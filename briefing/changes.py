@@ -31,6 +31,7 @@ from briefing.records import (
     Source,
     TimelineEvent,
     attribution,
+    credit,
 )
 
 Kind = Literal[
@@ -244,9 +245,7 @@ def _quote_key(quote: Quote) -> Hashable:
 def _quote_text(briefing: Briefing) -> Callable[[Quote], str]:
     def text(quote: Quote) -> str:
         """``“Words.” — Speaker, role, 18 November 2024, per Source``"""
-        source = briefing.source_named(quote.source)
-        parts = [quote.speaker, quote.role, quote.when(), source and f"per {source.name}"]
-        return f"\u201c{quote.text}\u201d \u2014 " + ", ".join(part for part in parts if part)
+        return f"\u201c{quote.text}\u201d {credit(briefing, quote)}"
 
     return text
 

@@ -393,6 +393,18 @@ class Source(NamedTuple):
         )
 
 
+class Piece(NamedTuple):
+    """Words that every format writes alike (an attribution, a quote's credit), with what they
+    name, for a format that marks that up (the web page): a day (``YYYY-MM[-DD]``), a source,
+    the speaker or the grade."""
+
+    text: str
+    day: str | None = None
+    source: Source | None = None
+    speaker: bool = False
+    grade: bool = False
+
+
 class Correction(NamedTuple):
     """A correction the editor declares: shown first, in every format."""
 
@@ -593,20 +605,19 @@ def event_date(when: str, inferred: bool = False) -> str:
     """An event's or a quote's date as every format shows it: ``18 November 2024``,
     ``November 2024``, ``between 6 and 17 November 2024``, ``between 28 October and
     6 November 2024``; then `` (inferred)`` when it is derived rather than stated."""
-    shown = "".join(text for text, _ in event_date_parts(when))
-    return shown + INFERRED if inferred else shown
+    return "".join(piece.text for piece in event_date_pieces(when, inferred))
 
 
-def event_date_parts(when: str) -> list[tuple[str, str | None]]:
-    """The words of :func:`event_date` (without `` (inferred)``), each with the date
-    (``YYYY-MM[-DD]``) it names, or ``None`` for the words between: ``[("18 November 2024",
-    "2024-11-18")]``, or ``[("between ", None), ("6", "2024-11-06"), (" and ", None),
-    ("17 November 2024", "2024-11-17")]`` for days it happened between (the web page marks
-    each date up as a ``<time>``)."""
+def event_date_pieces(when: str, inferred: bool = False) -> list[Piece]:
+    """The words of :func:`event_date`, each date apart with the day
+    or month it names: ``[Piece("18 November 2024", day="2024-11-18")]``, or for days it
+    happened between, ``between ``, ``6`` (``2024-11-06``), `` and ``, ``17 November 2024``
+    (``2024-11-17``): the web page marks each date up as a ``<time>``."""
     interval = INTERVAL.fullmatch(when)
     if interval is None:
         year, month, *day = when.split("-")
-        return [(" ".join([*(str(int(d)) for d in day), MONTHS[int(month) - 1], year]), when)]
+        words = " ".join([*(str(int(d)) for d in day), MONTHS[int(month) - 1], year])
+        return [Piece(words, day=when), *([Piece(INFERRED)] if inferred else [])]
     start, end = (date.fromisoformat(part) for part in interval.groups())
     last = f"{end.day} {MONTHS[end.month - 1]} {end.year}"
     if start.year != end.year:
@@ -615,7 +626,13 @@ def event_date_parts(when: str) -> list[tuple[str, str | None]]:
         first = f"{start.day} {MONTHS[start.month - 1]}"
     else:
         first = str(start.day)
-    return [("between ", None), (first, interval[1]), (" and ", None), (last, interval[2])]
+    return [
+        Piece("between "),
+        Piece(first, day=interval[1]),
+        Piece(" and "),
+        Piece(last, day=interval[2]),
+        *([Piece(INFERRED)] if inferred else []),
+    ]
 
 
 def date_order(when: str) -> str:
@@ -632,11 +649,41 @@ def grade_meaning(grade: str) -> str:
 
 def attribution(briefing: Briefing, fact: KeyFact) -> str:
     """What every format says of a fact's sources and grade: ``per Kremlin · B2``,
-    ``per Kremlin``, ``graded B2``, or nothing."""
-    names = ", ".join(source.name for source in briefing.sources_of(fact))
-    if names and fact.grade:
-        return f"per {names} · {fact.grade}"
-    return f"per {names}" if names else (f"graded {fact.grade}" if fact.grade else "")
+    ``per Kremlin``, ``graded B2``, or nothing (:func:`attribution_pieces`)."""
+    return "".join(piece.text for piece in attribution_pieces(briefing, fact))
+
+
+def attribution_pieces(briefing: Briefing, fact: KeyFact) -> list[Piece]:
+    """The words of :func:`attribution`, each source's name and the grade apart."""
+    sources = briefing.sources_of(fact)
+    pieces = [Piece("per ")] if sources else [Piece("graded ")] if fact.grade else []
+    for index, source in enumerate(sources):
+        pieces += [Piece(", ")] if index else []
+        pieces.append(Piece(source.name, source=source))
+    if fact.grade:
+        pieces += [Piece(" \u00b7 ")] if sources else []
+        pieces.append(Piece(fact.grade, grade=True))
+    return pieces
+
+
+def credit(briefing: Briefing, quote: Quote) -> str:
+    """What every format says under a quote: ``\u2014 Speaker, role, 18 November 2024, per
+    Source`` (who said it, when and where; :func:`credit_pieces`)."""
+    return "".join(piece.text for piece in credit_pieces(briefing, quote))
+
+
+def credit_pieces(briefing: Briefing, quote: Quote) -> list[Piece]:
+    """The words of :func:`credit`, the speaker, each date and the source apart."""
+    pieces = [Piece("\u2014 "), Piece(quote.speaker, speaker=True)]
+    if quote.role:
+        pieces += [Piece(", "), Piece(quote.role)]
+    if quote.date:
+        pieces.append(Piece(", "))
+        pieces += event_date_pieces(quote.date, quote.inferred)
+    source = briefing.source_named(quote.source)
+    if source:
+        pieces += [Piece(", per "), Piece(source.name, source=source)]
+    return pieces
 
 
 def correction_place(

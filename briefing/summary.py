@@ -19,6 +19,7 @@ from briefing.records import (
     correction_line,
     correction_place,
     corrections_title,
+    credit,
     date_line,
     format_version,
     grade_meaning,
@@ -207,7 +208,7 @@ def _text_sections(
         for quote in quotes.get(section.id, []):
             yield ""
             yield from wrap(f"\u201c{quote.text}\u201d", width, "    ", "     ")
-            said = wrap(_attribution(briefing, quote), width, "      ")
+            said = wrap(credit(briefing, quote), width, "      ")
             yield from (paint(line, _DIM) for line in said)
 
 
@@ -284,14 +285,6 @@ def _paragraph(text: str, width: int, indent: str = "") -> Iterator[str]:
 
 _DATE_NOTE = "Date: "
 """What introduces the briefing's date note under its date (with ``--full``)."""
-
-
-def _attribution(briefing: Briefing, quote: Quote) -> str:
-    """``— Speaker, role, 18 November 2024, per Source``: who said it, when and where."""
-    when = quote.when()
-    source = briefing.source_named(quote.source)
-    parts = [quote.speaker, quote.role, when, source and f"per {source.name}"]
-    return "\u2014 " + ", ".join(part for part in parts if part)
 
 
 def _grade_legend(briefing: Briefing) -> list[str]:
@@ -448,7 +441,7 @@ def markdown(
                 yield ""
                 yield from _md_block(quote.text, width, "> ", "> ")
                 yield ">"
-                yield from _md_block(_attribution(briefing, quote), width, "> ", "> ")
+                yield from _md_block(credit(briefing, quote), width, "> ", "> ")
     if options.full and (briefing.timeline or briefing.sources):
         yield ""
         yield "---"

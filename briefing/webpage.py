@@ -27,17 +27,18 @@ import jinja2
 from briefing import __version__
 from briefing.records import (
     INFERRED,
-    attribution,
+    attribution_pieces,
     correction_place,
     corrections_title,
-    event_date_parts,
+    credit_pieces,
+    event_date_pieces,
     grade_meaning,
     published_date,
     updated_time,
 )
 
 if TYPE_CHECKING:
-    from briefing.records import Briefing, KeyFact, Quote
+    from briefing.records import Briefing, KeyFact, Piece, Quote
 
 TEMPLATES = Path(__file__).resolve().with_name("templates")
 
@@ -179,8 +180,7 @@ def _briefing(briefing: Briefing, numbers: Numbers, index: int, full: bool) -> V
         "watch": list(briefing.watch),
         "timeline": [
             {
-                "when": event_date_parts(event.date),
-                "inferred": event.inferred,
+                "when": _pieces(event_date_pieces(event.date, event.inferred), {}),
                 "event": event.event,
             }
             for event in briefing.timeline_in_order()
@@ -202,30 +202,30 @@ def _briefing(briefing: Briefing, numbers: Numbers, index: int, full: bool) -> V
 
 
 def _fact(briefing: Briefing, fact: KeyFact, anchors: Mapping[str, str], full: bool) -> View:
-    cited = briefing.sources_of(fact)
     return {
         "status": fact.status,
         "value": fact.value,
         "label": fact.label,
-        "sources": [
-            {"name": source.name, "anchor": anchors.get(source.id or "") if full else None}
-            for source in cited
-        ],
-        "grade": fact.grade,
-        "grade_meaning": grade_meaning(fact.grade) if fact.grade else None,
-        "attribution": attribution(briefing, fact),
+        "credit": _pieces(attribution_pieces(briefing, fact), anchors if full else {}),
         "note": fact.note if full else None,
     }
 
 
 def _quote(briefing: Briefing, quote: Quote, anchors: Mapping[str, str]) -> View:
-    source = briefing.source_named(quote.source)
-    return {
-        "text": quote.text,
-        "speaker": quote.speaker,
-        "role": quote.role,
-        "when": event_date_parts(quote.date) if quote.date else None,
-        "inferred": quote.inferred,
-        "source": source.name if source else None,
-        "source_anchor": anchors.get(source.id or "") if source else None,
-    }
+    return {"text": quote.text, "credit": _pieces(credit_pieces(briefing, quote), anchors)}
+
+
+def _pieces(pieces: Sequence[Piece], anchors: Mapping[str, str]) -> list[View]:
+    """The words of an attribution or a credit as the template marks them up: a date as a
+    ``<time>``, a source as a link to it in the page's sources (when they are on the page),
+    the speaker as a ``<cite>``, a grade with its meaning."""
+    return [
+        {
+            "text": piece.text,
+            "day": piece.day,
+            "anchor": anchors.get(piece.source.id or "") if piece.source else None,
+            "speaker": piece.speaker,
+            "meaning": grade_meaning(piece.text) if piece.grade else None,
+        }
+        for piece in pieces
+    ]

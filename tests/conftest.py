@@ -79,6 +79,17 @@ def many_sections(count: int = 12) -> dict[str, Any]:
     return data
 
 
+def strings(value: object) -> list[str]:
+    """Every string in JSON data, in order."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in strings(item)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in strings(item)]
+    return []
+
+
 def set_at(data: Any, path: tuple[str | int, ...], value: object) -> None:
     """Set the value at ``path`` (keys and list indexes) inside nested JSON data."""
     for part in path[:-1]:

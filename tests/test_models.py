@@ -10,7 +10,7 @@ import pytest
 from briefing.errors import BriefingError
 from briefing.records import Document
 from briefing.store import parse
-from tests.conftest import set_at
+from tests.conftest import set_at, strings
 
 
 def check(data: object) -> Document:
@@ -324,7 +324,7 @@ def test_control_characters_are_removed_from_every_text_field(doc: dict[str, Any
     b["timeline"][0]["event"] = HOSTILE
     b["quotes"][0].update(text=HOSTILE, speaker=HOSTILE, role=HOSTILE)
     b["sources"][0].update(name=HOSTILE, note=HOSTILE)
-    text_values = _strings([b.to_json() for b in check(doc).briefings])
+    text_values = strings([b.to_json() for b in check(doc).briefings])
     cleaned = "a[2J]0;titlebcdefghij"
     assert text_values.count(cleaned) == 17
     for value in text_values:
@@ -365,13 +365,3 @@ def test_newest_briefing_and_ties(doc: dict[str, Any]) -> None:
     assert document.get("old") is not None
     assert document.get("nope") is None
     assert document.briefings[0].section("two") is not None
-
-
-def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    return []

@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from briefing.records import Briefing, Document, attribution, event_date_parts, grade_meaning
+from briefing.records import Briefing, Document, attribution, event_date_pieces, grade_meaning
 from briefing.store import parse
 from briefing.summary import Options, render
 from tests.conftest import (
@@ -35,11 +35,14 @@ from tests.conftest import (
     minimal,
     multi_document,
     run_cli,
+    set_at,
+    strings,
     write_json,
 )
+from tests.test_hostile import TEXT_PATHS
 from tests.test_serve import CHROMIUM, CHROMIUM_FLAGS
 from tests.test_summary_corrections import WRONG_RANGE, WRONG_TOLL, corrected
-from tests.webpages import assert_inert, fields, find_all, skeleton, text_of
+from tests.webpages import assert_inert, find_all, skeleton, text_of
 
 STATUS_WORDS = {"confirmed", "reported", "unverified", "claim"}
 
@@ -123,7 +126,7 @@ def test_the_full_page_adds_quotes_timeline_and_sources(default: Document) -> No
     assert len(events) == len(briefing.timeline)
     for event, item in zip(briefing.timeline_in_order(), events, strict=True):
         days = [t.get("datetime") for t in item.iter("time")]
-        assert days == [day for _, day in event_date_parts(event.date) if day]
+        assert days == [piece.day for piece in event_date_pieces(event.date) if piece.day]
         assert squash(event.event) in text_of(item)
     links = [a for a in sources[0].iter("a")]
     assert [a.get("href") for a in links] == [s.url for s in briefing.sources if s.url]
@@ -259,34 +262,22 @@ def test_a_quote_in_a_web_address_stays_inside_its_attribute() -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=st.text(min_size=1, max_size=40), where=st.sampled_from(sorted(TEXT_KEYS - {"name"})))
-@example(text="\ufffex\U0010ffff\ufdd0\tx", where="bottom_line")  # noncharacters, a tab
-def test_any_text_anywhere_leaves_the_page_s_elements_alone(text: str, where: str) -> None:
+@given(text=st.text(min_size=1, max_size=40), where=st.sampled_from([*TEXT_PATHS, ("date_note",)]))
+@example(text="\ufffex\U0010ffff\ufdd0\tx", where=("bottom_line",))  # noncharacters, a tab
+def test_any_text_anywhere_leaves_the_page_s_elements_alone(
+    text: str, where: tuple[str | int, ...]
+) -> None:
     data = minimal()
-    _put(data, where, text)
+    data["schema_version"] = 1.1  # for the date note
+    set_at(data["briefings"][0], where, text)
     try:
         briefings = loaded(data)
     except Exception:  # blank after cleaning, or not a valid value: the loader's tests cover it
         return
     tame = copy.deepcopy(data)
-    _put(tame, where, "plain")
+    set_at(tame["briefings"][0], where, "plain")
     page = page_of(briefings, full=True)
     assert skeleton(assert_inert(page)) == skeleton(assert_inert(page_of(loaded(tame), full=True)))
-
-
-def _put(data: dict[str, Any], where: str, text: str) -> None:
-    """``text`` into the first field named ``where`` of the minimal briefing."""
-    briefing = data["briefings"][0]
-    targets: list[tuple[Any, str]] = [(briefing, where)] if where in briefing else []
-    for part in ("sections", "key_facts", "timeline", "quotes", "sources"):
-        targets += [(item, where) for item in briefing.get(part, []) if where in item]
-    if where == "note":
-        targets = [(briefing["key_facts"][0], "note")]
-    if where == "date_note":
-        data["schema_version"] = 1.1
-        targets = [(briefing, "date_note")]
-    holder, key = targets[0] if targets else (briefing, "standfirst")
-    holder[key] = [text] if isinstance(holder.get(key), list) else text
 
 
 def test_every_hostile_string_is_shown_whole(tmp_path: Path) -> None:
@@ -299,7 +290,7 @@ def test_every_hostile_string_is_shown_whole(tmp_path: Path) -> None:
     root = assert_inert(result.stdout)
     shown = squash("".join(root.itertext()))
     for briefing in loaded(data):
-        for text in fields(briefing.to_json()):
+        for text in strings(briefing.to_json()):
             if any(c in text for c in "<>&\"'[") or not text.isascii():
                 assert squash(text) in shown, text
 

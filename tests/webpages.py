@@ -7,7 +7,6 @@ import itertools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from typing import Any
 
 import html5lib
 
@@ -86,15 +85,3 @@ def assert_inert(page: str) -> ET.Element:
         if href.startswith("#"):
             assert href in targets, href
     return root
-
-
-def fields(value: Any) -> Iterator[str]:
-    """Every string in JSON data."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from fields(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from fields(item)
